@@ -1,0 +1,51 @@
+"""`python -m bot`: run against Telegram with a token, or offline as a terminal chat without one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.app import build_application
+from bot.logs import configure_logging
+from bot.polling import serve
+from bot.services import build_services
+from coach.settings import Settings
+from db.migrate import upgrade_to_head
+
+log = logging.getLogger("bot")
+
+
+async def run_bot(settings: Settings, token: str) -> None:
+    """Serve Telegram (or whatever TELEGRAM_API_URL names) until SIGINT or SIGTERM."""
+    services = build_services(settings)
+    application = build_application(services, token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve(application, stop)
+    finally:
+        await services.close()
+
+
+def main() -> None:
+    """Read the settings, migrate the database, and run."""
+    settings = Settings()
+    if settings.telegram_bot_token is None:
+        from bot.terminal import LOG_FILE, run_terminal_chat
+
+        # The terminal is the chat window; logs go to a file instead.
+        configure_logging(settings.log_level, LOG_FILE)
+        upgrade_to_head(settings.database_url)
+        asyncio.run(run_terminal_chat(settings))
+        return
+    configure_logging(settings.log_level)
+    upgrade_to_head(settings.database_url)
+    log.info("starting; Bot API at %s", settings.telegram_api_url)
+    asyncio.run(run_bot(settings, settings.telegram_bot_token.get_secret_value()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The allow-list: strangers get one polite refusal per update and nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import CoachContext
+from coach.messages import t
+
+log = logging.getLogger(__name__)
+
+
+async def refuse_strangers(update: Update, context: CoachContext) -> None:
+    """Stop every update from a user outside a non-empty COACH_ALLOWED_USERS."""
+    settings = context.services.settings
+    allowed = settings.allowed_users
+    user = update.effective_user
+    if not allowed or (user is not None and user.id in allowed):
+        return
+    log.info("refused update %s from user %s", update.update_id, user.id if user else None)
+    refusal = t(settings.language, "access.refused")
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif update.effective_message is not None and update.effective_chat is not None:
+        await update.effective_message.reply_text(refusal)
+    elif user is not None:
+        await context.bot.send_message(user.id, refusal)
+    raise ApplicationHandlerStop

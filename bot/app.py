@@ -1,0 +1,148 @@
+"""Builds the python-telegram-bot Application: services, handlers, jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import keyboards
+from bot.access import refuse_strangers
+from bot.context import BotData, CoachApplication, CoachContext
+from bot.errors import on_error
+from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.services import Services
+from coach.messages import LANGUAGES, t
+from jobs.blocks import recover, sweep
+
+log = logging.getLogger(__name__)
+
+# The learner's commands, in the order /help and Telegram's menu show them.
+COMMANDS = (
+    "block",
+    "status",
+    "cancel",
+    "recap",
+    "note",
+    "rewards",
+    "export",
+    "timezone",
+    "lang",
+    "help",
+)
+COMMAND_DESCRIPTIONS = {
+    "zh": {
+        "block": "开始一个专注块",
+        "status": "今天的进度",
+        "cancel": "取消当前的块",
+        "recap": "保存块的小结",
+        "note": "写今日记录",
+        "rewards": "奖励菜单",
+        "export": "导出我的数据",
+        "timezone": "设置时区",
+        "lang": "切换语言",
+        "help": "帮助",
+    },
+    "en": {
+        "block": "start a focus block",
+        "status": "today's progress",
+        "cancel": "cancel the block",
+        "recap": "save a block's recap",
+        "note": "add to today's log",
+        "rewards": "reward menu",
+        "export": "export my data",
+        "timezone": "set the timezone",
+        "lang": "switch language",
+        "help": "help",
+    },
+}
+
+
+def build_application(services: Services, token: str) -> CoachApplication:
+    """The Application with every handler and job, talking to `TELEGRAM_API_URL`."""
+    api = services.settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
+        .updater(None)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_on_startup)
+    )
+    # The builder cannot infer the custom context in the job queue's type.
+    application = cast(CoachApplication, builder.build())
+    application.bot_data.services = services
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(application: CoachApplication) -> None:
+    # Edited messages are not new requests: a fixed typo must not start a second block.
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, refuse_strangers), group=-1)
+    commands = {
+        "start": onboarding.start,
+        "help": onboarding.help_command,
+        "lang": onboarding.language,
+        "language": onboarding.language,
+        "timezone": onboarding.timezone,
+        "tz": onboarding.timezone,
+        "block": blocks.block,
+        "cancel": blocks.cancel,
+        "status": blocks.status,
+        "recap": journal.recap,
+        "note": journal.note,
+        "rewards": rewards.rewards,
+        "export": export.export,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=new))
+    application.add_handler(
+        CallbackQueryHandler(blocks.block_button, pattern=keyboards.BLOCK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(rewards.reward_button, pattern=keyboards.REWARD_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(onboarding.language_button, pattern=keyboards.LANGUAGE_PATTERN)
+    )
+    application.add_handler(CallbackQueryHandler(fallback.unknown_button))
+    application.add_handler(MessageHandler(new & filters.COMMAND, fallback.unknown_command))
+    application.add_handler(MessageHandler(new & filters.TEXT, journal.plain_text))
+    application.add_handler(MessageHandler(new, fallback.unsupported_message))
+    application.add_error_handler(on_error)
+
+
+async def _on_startup(application: CoachApplication) -> None:
+    """Publish the command menu, recover blocks that ended while down, start the sweep."""
+    services = application.bot_data.services
+    assert services is not None
+    if not services.settings.allowed_users:
+        log.warning("COACH_ALLOWED_USERS is empty: anyone who finds this bot can use it")
+    for language in LANGUAGES:
+        descriptions = COMMAND_DESCRIPTIONS[language]
+        await application.bot.set_my_commands(
+            [BotCommand(name, descriptions[name]) for name in COMMANDS],
+            language_code=None if language == services.settings.language else language,
+        )
+    job_queue = application.job_queue
+    assert job_queue is not None, "python-telegram-bot[job-queue] is installed"
+    job_queue.run_once(recover, when=0, name="recover")
+    interval = services.settings.sweep_seconds
+    job_queue.run_repeating(sweep, interval=interval, first=interval, name="sweep")
+
+
+__all__ = ["COMMANDS", "build_application", "t"]

@@ -1,0 +1,37 @@
+"""The last line of defence: log the error, apologise to the learner, never show a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import CoachContext
+from coach.messages import t
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: CoachContext) -> None:
+    """Log the exception and tell the learner, in their language, that the action failed."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    language: str = context.services.settings.language
+    try:
+        async with context.services.database.session() as session:
+            language = await context.coach.language_of(session, update.effective_user.id)
+    except Exception:  # the database may be what failed
+        log.warning("could not read the learner's language for the apology", exc_info=True)
+    text = t(language, "error.generic")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            chat_id = (
+                update.effective_chat.id if update.effective_chat else update.effective_user.id
+            )
+            await context.bot.send_message(chat_id, text)
+    except TelegramError:
+        log.warning("could not send the apology", exc_info=True)

@@ -1,0 +1,68 @@
+"""What every handler shares: one database session per update, redelivery detection, identity."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Message, MessageEntity, Update
+
+from bot.context import CoachContext
+from coach.views import Identity
+
+log = logging.getLogger(__name__)
+
+SessionHandler = Callable[[Update, CoachContext, AsyncSession], Coroutine[Any, Any, None]]
+Handler = Callable[[Update, CoachContext], Coroutine[Any, Any, None]]
+
+
+def with_session(handler: SessionHandler) -> Handler:
+    """Run `handler` in its own session; skip updates that were already acted on.
+
+    The update id is recorded in the same transaction as the handler's changes, so an
+    update Telegram delivers again after a crash is either fully done or not done at all.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: CoachContext) -> None:
+        async with context.services.database.session() as session:
+            if not await context.coach.claim_update(session, update.update_id):
+                log.info("update %s was delivered again; already handled", update.update_id)
+                return
+            await handler(update, context, session)
+            await session.commit()
+
+    return wrapper
+
+
+def identity(update: Update) -> Identity:
+    """Who sent the update, as the coach knows them."""
+    user = update.effective_user
+    if user is None:
+        raise ValueError("update without a user")
+    chat = update.effective_chat
+    return Identity(
+        user_id=user.id, chat_id=chat.id if chat else user.id, first_name=user.first_name
+    )
+
+
+def command_payload(message: Message) -> str:
+    """The text after the leading command, with its line breaks kept."""
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            return text[_utf16_to_index(text, entity.length) :].strip()
+    return text.strip()
+
+
+def _utf16_to_index(text: str, utf16_units: int) -> int:
+    """The Python index after `utf16_units` UTF-16 code units (Telegram counts in those)."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= utf16_units:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)

@@ -1,0 +1,84 @@
+"""Inline keyboards and the callback data they carry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from coach.messages import t
+from coach.views import RewardChoice
+
+BLOCK_PATTERN = re.compile(r"^blk:(done|cancel):(\d{1,12})$")
+REWARD_PATTERN = re.compile(r"^rwd:(\d{1,12}):(\d{1,12})$")
+LANGUAGE_PATTERN = re.compile(r"^lang:(zh|en)$")
+
+
+@dataclass(frozen=True)
+class BlockAction:
+    """A press on a block's *Finish early* or *Cancel* button."""
+
+    action: str
+    block_id: int
+
+
+@dataclass(frozen=True)
+class RewardPick:
+    """A press on a reward button."""
+
+    block_id: int
+    item_id: int
+
+
+def block_controls(language: str, block_id: int) -> InlineKeyboardMarkup:
+    """*Finish early* / *Cancel* under a running block."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(language, "block.button_finish"), callback_data=f"blk:done:{block_id}"
+                ),
+                InlineKeyboardButton(
+                    t(language, "block.button_cancel"), callback_data=f"blk:cancel:{block_id}"
+                ),
+            ]
+        ]
+    )
+
+
+def reward_choices(block_id: int, choices: Sequence[RewardChoice]) -> InlineKeyboardMarkup | None:
+    """One button per reward on the menu, bound to the block that earned it."""
+    if not choices:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(choice.title, callback_data=f"rwd:{block_id}:{choice.item_id}")]
+            for choice in choices
+        ]
+    )
+
+
+def language_picker() -> InlineKeyboardMarkup:
+    """中文 / English."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("中文", callback_data="lang:zh"),
+                InlineKeyboardButton("English", callback_data="lang:en"),
+            ]
+        ]
+    )
+
+
+def parse_block_action(data: str) -> BlockAction | None:
+    """Read block button data; None if it was not ours."""
+    match = BLOCK_PATTERN.match(data)
+    return BlockAction(match.group(1), int(match.group(2))) if match else None
+
+
+def parse_reward_pick(data: str) -> RewardPick | None:
+    """Read reward button data; None if it was not ours."""
+    match = REWARD_PATTERN.match(data)
+    return RewardPick(int(match.group(1)), int(match.group(2))) if match else None

@@ -1,0 +1,1 @@
+"""Domain logic of Study Coach: blocks, rewards, notes, streaks, messages (no Telegram)."""

@@ -1,0 +1,539 @@
+"""The coach: every use case as one method taking a session and plain values.
+
+Methods flush through the repositories and never commit; the caller commits before it replies.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.clock import Clock
+from coach.messages import Language, normalize_language, t
+from coach.streaks import streak_days
+from coach.timezones import parse_timezone
+from coach.views import (
+    BlockEnding,
+    BlockView,
+    GrantView,
+    Identity,
+    Profile,
+    RewardChoice,
+    RewardsOverview,
+    StatusReport,
+)
+from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
+from db.repositories import (
+    BlockRepository,
+    NoteRepository,
+    RewardRepository,
+    UpdateLedger,
+    UserRepository,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_NOTE_LENGTH = 4000
+MAX_REWARD_TITLE = 100
+MAX_REWARD_ITEMS = 20
+# A natural completion this long after its planned end is reported as late.
+LATE_AFTER = timedelta(minutes=1)
+# How far back a streak is looked for.
+STREAK_WINDOW = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class CoachConfig:
+    """The settings the domain needs."""
+
+    default_language: Language
+    default_timezone: str
+    reward_min_minutes: int
+
+
+@dataclass(frozen=True)
+class BlockStarted:
+    """A new block is running."""
+
+    profile: Profile
+    block: BlockView
+
+
+@dataclass(frozen=True)
+class BlockAlreadyRunning:
+    """The learner already has a running block."""
+
+    profile: Profile
+    block: BlockView
+
+
+@dataclass(frozen=True)
+class NoRunningBlock:
+    """The block asked for is not running (or none is)."""
+
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class BlockCancelled:
+    """A running block was cancelled."""
+
+    profile: Profile
+    block: BlockView
+
+
+@dataclass(frozen=True)
+class RecapSaved:
+    """A recap was stored on a block."""
+
+    profile: Profile
+    block: BlockView
+
+
+@dataclass(frozen=True)
+class NoteSaved:
+    """A note was added to today's log."""
+
+    profile: Profile
+    local_date: date
+    count_today: int
+
+
+@dataclass(frozen=True)
+class RewardGranted:
+    """A reward was recorded against its block."""
+
+    profile: Profile
+    title: str
+
+
+@dataclass(frozen=True)
+class RewardRemoved:
+    """A reward menu item was removed."""
+
+    profile: Profile
+    title: str
+
+
+@dataclass(frozen=True)
+class RewardRefused:
+    """No reward was granted; `key` says why, `title` names an earlier grant if any."""
+
+    profile: Profile
+    key: str
+    title: str = ""
+
+
+class Coach:
+    """Focus blocks, rewards, notes, status and export for every learner."""
+
+    def __init__(self, config: CoachConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+
+    # -- learners ---------------------------------------------------------------------------
+
+    async def claim_update(self, session: AsyncSession, update_id: int) -> bool:
+        """Record that this update is being acted on; False for a redelivered one."""
+        return await UpdateLedger(session).claim(update_id, self.clock.now())
+
+    async def forget_updates_before(self, session: AsyncSession, cutoff: datetime) -> None:
+        """Prune the record of handled updates."""
+        await UpdateLedger(session).forget_before(cutoff)
+
+    async def _user(self, session: AsyncSession, who: Identity) -> User:
+        users = UserRepository(session)
+        user = await users.get(who.user_id)
+        now = self.clock.now()
+        if user is None:
+            user = await users.add(
+                User(
+                    id=who.user_id,
+                    chat_id=who.chat_id,
+                    first_name=who.first_name[:128],
+                    language=self.config.default_language,
+                    timezone=self.config.default_timezone,
+                    settings={},
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            titles = t(user.language, "rewards.default").splitlines()
+            await RewardRepository(session).add_items(
+                [RewardItem(user_id=user.id, title=title, created_at=now) for title in titles]
+            )
+        elif user.chat_id != who.chat_id or (who.first_name and user.first_name != who.first_name):
+            user.chat_id = who.chat_id
+            user.first_name = who.first_name[:128] or user.first_name
+            user.updated_at = now
+        return user
+
+    async def language_of(self, session: AsyncSession, user_id: int) -> str:
+        """The learner's language without creating them (for error replies)."""
+        user = await UserRepository(session).get(user_id)
+        return user.language if user is not None else self.config.default_language
+
+    @staticmethod
+    def _profile(user: User) -> Profile:
+        return Profile(
+            user_id=user.id,
+            chat_id=user.chat_id,
+            first_name=user.first_name,
+            language=user.language,
+            timezone=user.timezone,
+        )
+
+    async def profile(self, session: AsyncSession, who: Identity) -> Profile:
+        """The learner's profile, creating the learner on first contact."""
+        return self._profile(await self._user(session, who))
+
+    async def onboard(self, session: AsyncSession, who: Identity) -> RewardsOverview:
+        """Make sure the learner exists and return their profile and reward menu."""
+        user = await self._user(session, who)
+        return await self._rewards_overview(session, user, recent=0)
+
+    async def set_language(self, session: AsyncSession, who: Identity, language: str) -> Profile:
+        """Switch the learner's language."""
+        user = await self._user(session, who)
+        user.language = normalize_language(language, self.config.default_language)
+        user.updated_at = self.clock.now()
+        return self._profile(user)
+
+    async def set_timezone(self, session: AsyncSession, who: Identity, name: str) -> Profile | None:
+        """Set the learner's timezone; None if the name is not an IANA zone."""
+        zone = parse_timezone(name)
+        if zone is None:
+            return None
+        user = await self._user(session, who)
+        user.timezone = zone.key
+        user.updated_at = self.clock.now()
+        return self._profile(user)
+
+    def local_today(self, profile: Profile) -> date:
+        """The learner's current local date."""
+        return self.clock.now().astimezone(profile.zone).date()
+
+    # -- focus blocks -----------------------------------------------------------------------
+
+    async def start_block(
+        self, session: AsyncSession, who: Identity, minutes: int, topic: str
+    ) -> BlockStarted | BlockAlreadyRunning:
+        """Start a block unless one is already running."""
+        user = await self._user(session, who)
+        profile = self._profile(user)
+        blocks = BlockRepository(session)
+        running = await blocks.running_for(user.id)
+        if running is not None:
+            return BlockAlreadyRunning(profile, BlockView.of(running))
+        now = self.clock.now()
+        block = FocusBlock(
+            user_id=user.id,
+            topic=topic,
+            planned_minutes=minutes,
+            status=BlockStatus.RUNNING,
+            started_at=now,
+            planned_end_at=now + timedelta(minutes=minutes),
+            local_date=now.astimezone(ZoneInfo(user.timezone)).date(),
+        )
+        try:
+            async with session.begin_nested():
+                await blocks.add(block)
+        except IntegrityError:
+            # Another process started one between our check and insert.
+            running = await blocks.running_for(user.id)
+            if running is None:
+                raise
+            return BlockAlreadyRunning(profile, BlockView.of(running))
+        return BlockStarted(profile, BlockView.of(block))
+
+    async def running_blocks(self, session: AsyncSession) -> list[BlockView]:
+        """Every running block, to schedule their ends."""
+        return [BlockView.of(block) for block in await BlockRepository(session).running()]
+
+    async def finish_early(
+        self, session: AsyncSession, who: Identity, block_id: int | None = None
+    ) -> BlockEnding | NoRunningBlock:
+        """End the running block now, as completed; the learner is told by the caller."""
+        user = await self._user(session, who)
+        block = await self._running_block(session, user, block_id)
+        now = self.clock.now()
+        if block is None or not await BlockRepository(session).finish(
+            block, BlockStatus.COMPLETED, min(now, block.planned_end_at)
+        ):
+            return NoRunningBlock(self._profile(user))
+        block.notified_at = now
+        user.awaiting_recap_block_id = block.id
+        return await self._ending(session, user, block)
+
+    async def cancel_block(
+        self, session: AsyncSession, who: Identity, block_id: int | None = None
+    ) -> BlockCancelled | NoRunningBlock:
+        """Cancel the running block; it earns no reward."""
+        user = await self._user(session, who)
+        block = await self._running_block(session, user, block_id)
+        now = self.clock.now()
+        if block is None or not await BlockRepository(session).finish(
+            block, BlockStatus.CANCELLED, now
+        ):
+            return NoRunningBlock(self._profile(user))
+        block.notified_at = now
+        return BlockCancelled(self._profile(user), BlockView.of(block))
+
+    async def _running_block(
+        self, session: AsyncSession, user: User, block_id: int | None
+    ) -> FocusBlock | None:
+        blocks = BlockRepository(session)
+        if block_id is None:
+            return await blocks.running_for(user.id)
+        block = await blocks.get_for_user(block_id, user.id)
+        return block if block is not None and block.status == BlockStatus.RUNNING else None
+
+    async def complete_due_blocks(self, session: AsyncSession) -> int:
+        """Complete every running block whose planned end has passed; returns how many."""
+        now = self.clock.now()
+        blocks = BlockRepository(session)
+        due = await blocks.due(now)
+        users = await UserRepository(session).get_many(sorted({block.user_id for block in due}))
+        completed = 0
+        for block in due:
+            late = now - block.planned_end_at > LATE_AFTER
+            if await blocks.finish(block, BlockStatus.COMPLETED, block.planned_end_at, late=late):
+                completed += 1
+                users[block.user_id].awaiting_recap_block_id = block.id
+        return completed
+
+    async def owed_endings(self, session: AsyncSession) -> list[BlockEnding]:
+        """Completed blocks whose learner has not been told yet, with their reward offers."""
+        owed = await BlockRepository(session).owed_notifications()
+        users = await UserRepository(session).get_many(sorted({block.user_id for block in owed}))
+        return [await self._ending(session, users[block.user_id], block) for block in owed]
+
+    async def mark_notified(self, session: AsyncSession, block_id: int) -> None:
+        """Record that the learner was told their block ended."""
+        block = await session.get(FocusBlock, block_id)
+        if block is not None and block.notified_at is None:
+            block.notified_at = self.clock.now()
+
+    async def _ending(self, session: AsyncSession, user: User, block: FocusBlock) -> BlockEnding:
+        view = BlockView.of(block)
+        earned = self.earns_reward(view)
+        choices: tuple[RewardChoice, ...] = ()
+        if earned:
+            menu = await RewardRepository(session).menu(user.id)
+            choices = tuple(RewardChoice(item.id, item.title) for item in menu)
+        return BlockEnding(
+            profile=self._profile(user),
+            block=view,
+            earned_reward=earned,
+            reward_choices=choices,
+            min_reward_minutes=self.config.reward_min_minutes,
+        )
+
+    def earns_reward(self, block: BlockView) -> bool:
+        """Only a completed block with enough minutes of work earns a reward."""
+        return (
+            block.status == BlockStatus.COMPLETED
+            and block.worked_minutes >= self.config.reward_min_minutes
+        )
+
+    # -- recaps and notes -------------------------------------------------------------------
+
+    async def awaiting_recap(self, session: AsyncSession, who: Identity) -> bool:
+        """Whether the learner's next plain message is a block recap."""
+        user = await self._user(session, who)
+        return user.awaiting_recap_block_id is not None
+
+    async def save_recap(
+        self, session: AsyncSession, who: Identity, text: str
+    ) -> RecapSaved | NoRunningBlock:
+        """Store `text` as the recap of the block that asked for one (or the latest without)."""
+        user = await self._user(session, who)
+        blocks = BlockRepository(session)
+        block = None
+        if user.awaiting_recap_block_id is not None:
+            block = await blocks.get_for_user(user.awaiting_recap_block_id, user.id)
+        if block is None:
+            block = await blocks.latest_completed_without_recap(user.id)
+        if block is None:
+            return NoRunningBlock(self._profile(user))
+        block.recap = text[:MAX_NOTE_LENGTH]
+        block.recap_at = self.clock.now()
+        user.awaiting_recap_block_id = None
+        return RecapSaved(self._profile(user), BlockView.of(block))
+
+    async def add_note(self, session: AsyncSession, who: Identity, text: str) -> NoteSaved:
+        """Append a note to the learner's log of today."""
+        user = await self._user(session, who)
+        profile = self._profile(user)
+        now = self.clock.now()
+        today = now.astimezone(profile.zone).date()
+        notes = NoteRepository(session)
+        await notes.add(DailyNote(user_id=user.id, local_date=today, text=text, created_at=now))
+        return NoteSaved(profile, today, len(await notes.on(user.id, today)))
+
+    # -- status -----------------------------------------------------------------------------
+
+    async def status(self, session: AsyncSession, who: Identity) -> StatusReport:
+        """The running block, today's totals and the streak."""
+        user = await self._user(session, who)
+        profile = self._profile(user)
+        now = self.clock.now()
+        today = now.astimezone(profile.zone).date()
+        blocks = BlockRepository(session)
+        running = await blocks.running_for(user.id)
+        done_today = [BlockView.of(block) for block in await blocks.completed_on(user.id, today)]
+        days = await blocks.completed_days(user.id, today - STREAK_WINDOW)
+        return StatusReport(
+            profile=profile,
+            now=now,
+            today=today,
+            running=BlockView.of(running) if running else None,
+            blocks_today=len(done_today),
+            minutes_today=sum(block.worked_minutes for block in done_today),
+            streak=streak_days(days, today),
+        )
+
+    # -- rewards ----------------------------------------------------------------------------
+
+    async def rewards(self, session: AsyncSession, who: Identity) -> RewardsOverview:
+        """The reward menu and the five latest grants."""
+        return await self._rewards_overview(session, await self._user(session, who), recent=5)
+
+    async def _rewards_overview(
+        self, session: AsyncSession, user: User, recent: int
+    ) -> RewardsOverview:
+        rewards = RewardRepository(session)
+        items = tuple(RewardChoice(item.id, item.title) for item in await rewards.menu(user.id))
+        grants: tuple[GrantView, ...] = ()
+        if recent:
+            blocks = {
+                block.id: block for block in await BlockRepository(session).all_for_user(user.id)
+            }
+            grants = tuple(
+                GrantView(grant.title, grant.granted_at, blocks[grant.block_id].topic)
+                for grant in await rewards.grants(user.id, limit=recent)
+            )
+        return RewardsOverview(self._profile(user), items, grants)
+
+    async def add_reward(
+        self, session: AsyncSession, who: Identity, title: str
+    ) -> RewardsOverview | RewardRefused:
+        """Add an item to the menu."""
+        user = await self._user(session, who)
+        title = " ".join(title.split())
+        rewards = RewardRepository(session)
+        if len(title) > MAX_REWARD_TITLE:
+            return RewardRefused(self._profile(user), "rewards.title_too_long")
+        if len(await rewards.menu(user.id)) >= MAX_REWARD_ITEMS:
+            return RewardRefused(self._profile(user), "rewards.menu_full")
+        await rewards.add_items(
+            [RewardItem(user_id=user.id, title=title, created_at=self.clock.now())]
+        )
+        return await self._rewards_overview(session, user, recent=0)
+
+    async def remove_reward(
+        self, session: AsyncSession, who: Identity, position: int
+    ) -> RewardRemoved | RewardRefused:
+        """Remove the item at 1-based `position` of the menu."""
+        user = await self._user(session, who)
+        rewards = RewardRepository(session)
+        menu = await rewards.menu(user.id)
+        if not 1 <= position <= len(menu):
+            return RewardRefused(self._profile(user), "rewards.bad_index", str(len(menu)))
+        item = menu[position - 1]
+        await rewards.remove_item(item)
+        return RewardRemoved(self._profile(user), item.title)
+
+    async def grant_reward(
+        self, session: AsyncSession, who: Identity, block_id: int, item_id: int
+    ) -> RewardGranted | RewardRefused:
+        """Record the learner's pick for a block that earned a reward, once."""
+        user = await self._user(session, who)
+        profile = self._profile(user)
+        rewards = RewardRepository(session)
+        block = await BlockRepository(session).get_for_user(block_id, user.id)
+        if block is None or not self.earns_reward(BlockView.of(block)):
+            return RewardRefused(profile, "reward.not_earned")
+        existing = await rewards.grant_for_block(block.id)
+        if existing is not None:
+            return RewardRefused(profile, "reward.already", existing.title)
+        item = await rewards.item_for_user(item_id, user.id)
+        if item is None:
+            return RewardRefused(profile, "reward.not_earned")
+        grant = RewardGrant(
+            user_id=user.id,
+            block_id=block.id,
+            item_id=item.id,
+            title=item.title,
+            granted_at=self.clock.now(),
+        )
+        try:
+            async with session.begin_nested():
+                await rewards.add_grant(grant)
+        except IntegrityError:
+            existing = await rewards.grant_for_block(block.id)
+            return RewardRefused(profile, "reward.already", existing.title if existing else "")
+        return RewardGranted(profile, item.title)
+
+    # -- export -----------------------------------------------------------------------------
+
+    async def export(self, session: AsyncSession, who: Identity) -> tuple[Profile, dict[str, Any]]:
+        """Everything stored about the learner, as a JSON-ready document."""
+        user = await self._user(session, who)
+        blocks = await BlockRepository(session).all_for_user(user.id)
+        rewards = RewardRepository(session)
+        notes = await NoteRepository(session).all_for_user(user.id)
+        document = {
+            "format": "study-coach-export/1",
+            "exported_at": _iso(self.clock.now()),
+            "user": {
+                "telegram_id": user.id,
+                "first_name": user.first_name,
+                "language": user.language,
+                "timezone": user.timezone,
+                "created_at": _iso(user.created_at),
+            },
+            "focus_blocks": [
+                {
+                    "id": block.id,
+                    "topic": block.topic,
+                    "planned_minutes": block.planned_minutes,
+                    "status": block.status.value,
+                    "started_at": _iso(block.started_at),
+                    "planned_end_at": _iso(block.planned_end_at),
+                    "finished_at": _iso(block.finished_at),
+                    "local_date": block.local_date.isoformat(),
+                    "recap": block.recap,
+                    "late": block.late,
+                }
+                for block in blocks
+            ],
+            "reward_menu": [item.title for item in await rewards.menu(user.id)],
+            "reward_grants": [
+                {
+                    "block_id": grant.block_id,
+                    "title": grant.title,
+                    "granted_at": _iso(grant.granted_at),
+                }
+                for grant in reversed(await rewards.grants(user.id))
+            ],
+            "daily_notes": [
+                {
+                    "local_date": note.local_date.isoformat(),
+                    "text": note.text,
+                    "created_at": _iso(note.created_at),
+                }
+                for note in notes
+            ],
+        }
+        return self._profile(user), document
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

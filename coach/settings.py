@@ -1,0 +1,65 @@
+"""Configuration, read once from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from coach.timezones import parse_timezone
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; environment variable names are the aliases."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    timezone: str = Field(default="Asia/Shanghai", alias="COACH_TIMEZONE")
+    language: Literal["zh", "en"] = Field(default="zh", alias="COACH_LANGUAGE")
+    allowed_users: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="COACH_ALLOWED_USERS"
+    )
+    reward_min_minutes: int = Field(default=35, ge=1, le=180, alias="COACH_REWARD_MIN_MINUTES")
+    # How often the safety sweep looks for blocks whose end was missed (seconds of real time).
+    sweep_seconds: float = Field(default=30.0, gt=0, alias="COACH_SWEEP_SECONDS")
+    # Tests and demos run the coach's clock faster than real time; 1.0 in production.
+    clock_speed: float = Field(default=1.0, gt=0, alias="COACH_CLOCK_SPEED")
+    # With a clock speed other than 1, the real instant at which both timelines agree.
+    clock_anchor: float | None = Field(default=None, alias="COACH_CLOCK_ANCHOR")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("allowed_users", mode="before")
+    @classmethod
+    def _split_user_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            try:
+                return frozenset(int(part) for part in parts if part)
+            except ValueError as exc:
+                raise ValueError("COACH_ALLOWED_USERS must be comma-separated user ids") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        if parse_timezone(value) is None:
+            raise ValueError(f"unknown IANA timezone: {value!r}")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The default timezone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,1 @@
+"""Persistence: typed models, the session factory, repositories and Alembic migrations."""

@@ -1,0 +1,30 @@
+"""Applies Alembic migrations; the bot does this at start-up and the tests before each run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from db.database import async_url, ensure_sqlite_directory
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic configuration pointing at this package's migrations and the given database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    url = async_url(database_url)
+    ensure_sqlite_directory(url)
+    # ConfigParser treats % specially; URLs may hold percent-encoded passwords.
+    config.set_main_option(
+        "sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%")
+    )
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Bring the database schema to the newest revision (blocking; run outside the event loop)."""
+    command.upgrade(alembic_config(database_url), "head")

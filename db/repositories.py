@@ -1,0 +1,276 @@
+"""Queries, one repository per aggregate. Repositories flush but never commit: the caller does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    BlockStatus,
+    DailyNote,
+    FocusBlock,
+    ProcessedUpdate,
+    RewardGrant,
+    RewardItem,
+    User,
+)
+
+
+class UserRepository:
+    """Learners."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        """The learner with this Telegram id, if known."""
+        return await self.session.get(User, user_id)
+
+    async def add(self, user: User) -> User:
+        """Store a new learner."""
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def get_many(self, user_ids: Sequence[int]) -> dict[int, User]:
+        """Learners by id."""
+        if not user_ids:
+            return {}
+        rows = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
+        return {user.id: user for user in rows}
+
+
+class BlockRepository:
+    """Focus blocks."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, block: FocusBlock) -> FocusBlock:
+        """Store a new block (the one-running-block index may refuse it)."""
+        self.session.add(block)
+        await self.session.flush()
+        return block
+
+    async def running_for(self, user_id: int) -> FocusBlock | None:
+        """The learner's running block, if any."""
+        return await self.session.scalar(
+            select(FocusBlock).where(
+                FocusBlock.user_id == user_id, FocusBlock.status == BlockStatus.RUNNING
+            )
+        )
+
+    async def get_for_user(self, block_id: int, user_id: int) -> FocusBlock | None:
+        """A block, only if it belongs to this learner."""
+        return await self.session.scalar(
+            select(FocusBlock).where(FocusBlock.id == block_id, FocusBlock.user_id == user_id)
+        )
+
+    async def running(self) -> Sequence[FocusBlock]:
+        """Every running block (to reschedule their ends at start-up)."""
+        rows = await self.session.scalars(
+            select(FocusBlock).where(FocusBlock.status == BlockStatus.RUNNING)
+        )
+        return rows.all()
+
+    async def due(self, now: datetime, limit: int = 500) -> Sequence[FocusBlock]:
+        """Running blocks whose planned end has passed."""
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(FocusBlock.status == BlockStatus.RUNNING, FocusBlock.planned_end_at <= now)
+            .order_by(FocusBlock.planned_end_at)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def finish(
+        self, block: FocusBlock, status: BlockStatus, finished_at: datetime, *, late: bool = False
+    ) -> bool:
+        """Move a running block to `status`; False if someone else already finished it."""
+        result = await self.session.execute(
+            update(FocusBlock)
+            .where(FocusBlock.id == block.id, FocusBlock.status == BlockStatus.RUNNING)
+            .values(status=status, finished_at=finished_at, late=late)
+            .execution_options(synchronize_session=False)
+        )
+        changed = bool(result.rowcount)  # type: ignore[attr-defined]
+        if changed:
+            block.status, block.finished_at, block.late = status, finished_at, late
+        return changed
+
+    async def owed_notifications(self, limit: int = 500) -> Sequence[FocusBlock]:
+        """Completed blocks whose learner has not yet been told."""
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(FocusBlock.status == BlockStatus.COMPLETED, FocusBlock.notified_at.is_(None))
+            .order_by(FocusBlock.finished_at)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def completed_on(self, user_id: int, day: date) -> Sequence[FocusBlock]:
+        """The learner's completed blocks of one local day."""
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(
+                FocusBlock.user_id == user_id,
+                FocusBlock.local_date == day,
+                FocusBlock.status == BlockStatus.COMPLETED,
+            )
+            .order_by(FocusBlock.started_at)
+        )
+        return rows.all()
+
+    async def completed_days(self, user_id: int, since: date) -> set[date]:
+        """Local days since `since` with at least one completed block."""
+        rows = await self.session.scalars(
+            select(FocusBlock.local_date)
+            .where(
+                FocusBlock.user_id == user_id,
+                FocusBlock.local_date >= since,
+                FocusBlock.status == BlockStatus.COMPLETED,
+            )
+            .distinct()
+        )
+        return set(rows.all())
+
+    async def latest_completed_without_recap(self, user_id: int) -> FocusBlock | None:
+        """The learner's most recent completed block that still lacks a recap."""
+        return await self.session.scalar(
+            select(FocusBlock)
+            .where(
+                FocusBlock.user_id == user_id,
+                FocusBlock.status == BlockStatus.COMPLETED,
+                FocusBlock.recap.is_(None),
+            )
+            .order_by(FocusBlock.finished_at.desc())
+            .limit(1)
+        )
+
+    async def all_for_user(self, user_id: int) -> Sequence[FocusBlock]:
+        """Every block of the learner, oldest first."""
+        rows = await self.session.scalars(
+            select(FocusBlock).where(FocusBlock.user_id == user_id).order_by(FocusBlock.started_at)
+        )
+        return rows.all()
+
+
+class RewardRepository:
+    """Reward menus and grants."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def menu(self, user_id: int) -> Sequence[RewardItem]:
+        """The learner's reward menu in the order items were added."""
+        rows = await self.session.scalars(
+            select(RewardItem).where(RewardItem.user_id == user_id).order_by(RewardItem.id)
+        )
+        return rows.all()
+
+    async def add_items(self, items: Sequence[RewardItem]) -> None:
+        """Store new menu items."""
+        self.session.add_all(items)
+        await self.session.flush()
+
+    async def remove_item(self, item: RewardItem) -> None:
+        """Delete one menu item (grants keep its title)."""
+        await self.session.delete(item)
+        await self.session.flush()
+
+    async def item_for_user(self, item_id: int, user_id: int) -> RewardItem | None:
+        """A menu item, only if it belongs to this learner."""
+        return await self.session.scalar(
+            select(RewardItem).where(RewardItem.id == item_id, RewardItem.user_id == user_id)
+        )
+
+    async def grant_for_block(self, block_id: int) -> RewardGrant | None:
+        """The reward a block earned, if taken."""
+        return await self.session.scalar(
+            select(RewardGrant).where(RewardGrant.block_id == block_id)
+        )
+
+    async def add_grant(self, grant: RewardGrant) -> RewardGrant:
+        """Store a grant (the unique block constraint refuses a second one)."""
+        self.session.add(grant)
+        await self.session.flush()
+        return grant
+
+    async def grants(self, user_id: int, limit: int | None = None) -> Sequence[RewardGrant]:
+        """The learner's grants, newest first."""
+        query = (
+            select(RewardGrant)
+            .where(RewardGrant.user_id == user_id)
+            .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return (await self.session.scalars(query)).all()
+
+    async def count_granted_on_blocks(self, block_ids: Sequence[int]) -> int:
+        """How many of these blocks have had their reward taken."""
+        if not block_ids:
+            return 0
+        count = await self.session.scalar(
+            select(func.count()).select_from(RewardGrant).where(RewardGrant.block_id.in_(block_ids))
+        )
+        return int(count or 0)
+
+
+class NoteRepository:
+    """Daily notes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, note: DailyNote) -> DailyNote:
+        """Store a note."""
+        self.session.add(note)
+        await self.session.flush()
+        return note
+
+    async def on(self, user_id: int, day: date) -> Sequence[DailyNote]:
+        """The learner's notes of one local day."""
+        rows = await self.session.scalars(
+            select(DailyNote)
+            .where(DailyNote.user_id == user_id, DailyNote.local_date == day)
+            .order_by(DailyNote.created_at, DailyNote.id)
+        )
+        return rows.all()
+
+    async def all_for_user(self, user_id: int) -> Sequence[DailyNote]:
+        """Every note of the learner, oldest first."""
+        rows = await self.session.scalars(
+            select(DailyNote)
+            .where(DailyNote.user_id == user_id)
+            .order_by(DailyNote.created_at, DailyNote.id)
+        )
+        return rows.all()
+
+
+class UpdateLedger:
+    """Remembers which Telegram updates were acted on, inside the caller's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        """Record the update; False if it was already recorded (a redelivery)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        result = await self.session.execute(
+            insert(ProcessedUpdate)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_before(self, cutoff: datetime) -> None:
+        """Drop records older than any redelivery could be."""
+        await self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
+        )

@@ -1,0 +1,72 @@
+"""Ending focus blocks on time, and after a restart, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram.error import Forbidden, TelegramError
+
+from bot.context import CoachContext
+from bot.notify import send_block_ending
+from coach.views import BlockView
+
+log = logging.getLogger(__name__)
+
+# Redeliveries happen within seconds; a day of ledger is plenty.
+LEDGER_RETENTION = timedelta(days=1)
+
+# Both the exact-time job and the sweep end blocks; one at a time per process.
+_ending_lock = asyncio.Lock()
+
+
+def schedule_block_end(context: CoachContext, block: BlockView) -> None:
+    """Wake up exactly when the block's planned end comes."""
+    delay = context.services.clock.real_seconds_until(block.planned_end_at)
+    context.jobs.run_once(end_due_blocks, when=delay, name=f"block-end:{block.id}")
+
+
+async def end_due_blocks(context: CoachContext) -> None:
+    """Complete every block whose end has passed, then tell each learner who is owed a message."""
+    services = context.services
+    async with _ending_lock:
+        async with services.database.session() as session:
+            completed = await services.coach.complete_due_blocks(session)
+            await session.commit()
+            if completed:
+                log.info("completed %d focus block(s)", completed)
+            endings = await services.coach.owed_endings(session)
+        for ending in endings:
+            try:
+                await send_block_ending(context, ending)
+            except Forbidden:
+                log.info("user %s blocked the bot", ending.profile.user_id)
+            except TelegramError:
+                log.warning(
+                    "could not announce block %s; will retry", ending.block.id, exc_info=True
+                )
+                continue
+            async with services.database.session() as session:
+                await services.coach.mark_notified(session, ending.block.id)
+                await session.commit()
+
+
+async def sweep(context: CoachContext) -> None:
+    """The safety net: catch block ends a timer missed and prune the update ledger."""
+    await end_due_blocks(context)
+    services = context.services
+    async with services.database.session() as session:
+        await services.coach.forget_updates_before(session, services.clock.now() - LEDGER_RETENTION)
+        await session.commit()
+
+
+async def recover(context: CoachContext) -> None:
+    """At start-up: end what ended while the bot was down, and set timers for the rest."""
+    await end_due_blocks(context)
+    async with context.services.database.session() as session:
+        running = await context.coach.running_blocks(session)
+    for block in running:
+        schedule_block_end(context, block)
+    if running:
+        log.info("rescheduled %d running focus block(s)", len(running))

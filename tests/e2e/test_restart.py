@@ -1,0 +1,179 @@
+"""The bot as its own process: killed with SIGKILL mid-block, started again, nothing doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.database import Database
+from db.models import BlockStatus, DailyNote, FocusBlock
+from emulator import BotApiEmulator
+from tests.conftest import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+# 10x: a 1-minute block lasts 6 real seconds; "late" means more than 60 coach-seconds (6 s) late.
+SPEED = 10.0
+BLOCK_SECONDS = 60 / SPEED
+
+
+class BotProcess:
+    """`python -m bot` in a child process, pointed at the emulator."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Start the bot and return once it is running."""
+        log = self.log_path.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, nothing is confirmed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        """SIGTERM and wait for a clean exit."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=15)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+    def log(self) -> str:
+        """What the process logged."""
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+async def spawn(
+    database_url: str, emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[Callable[[], BotProcess]]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "COACH_", "DATABASE_URL"))
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=database_url,
+        COACH_CLOCK_SPEED=str(SPEED),
+        COACH_CLOCK_ANCHOR=str(time.time()),
+        COACH_REWARD_MIN_MINUTES="1",
+        COACH_SWEEP_SECONDS="1",
+        PYTHONUNBUFFERED="1",
+    )
+    processes: list[BotProcess] = []
+
+    def make() -> BotProcess:
+        process = BotProcess(env, tmp_path / "bot.log")
+        processes.append(process)
+        return process
+
+    yield make
+    for process in processes:
+        await process.stop()
+
+
+async def _blocks(database_url: str) -> list[FocusBlock]:
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            return list((await session.scalars(select(FocusBlock))).all())
+    finally:
+        await database.dispose()
+
+
+async def test_killed_mid_block_and_back_after_its_end_sends_one_late_completion(
+    spawn: Callable[[], BotProcess], emulator: BotApiEmulator, database_url: str
+) -> None:
+    lin = emulator.user(1001, first_name="Lin")
+    first = spawn()
+    await first.start()
+    lin.send_text("/block 1 ResNet")
+    started = await lin.next_message(timeout=20)
+    assert "专注块开始：ResNet" in (started.text or ""), first.log()
+    started_at = time.monotonic()
+    await first.kill()
+
+    # Down past the block's end and then some, so the completion is late.
+    await asyncio.sleep(max(0.0, started_at + BLOCK_SECONDS * 2 + 1 - time.monotonic()))
+    second = spawn()
+    await second.start()
+    done = await lin.next_message(timeout=20)
+    assert "专注块完成：ResNet" in (done.text or ""), second.log()
+    assert "迟到" in (done.text or "")
+    await lin.no_message(within=3)
+
+    [block] = await _blocks(database_url)
+    assert block.status is BlockStatus.COMPLETED and block.late
+    assert block.finished_at == block.planned_end_at
+    assert block.notified_at is not None
+
+
+async def test_killed_mid_block_and_back_before_its_end_completes_it_on_time_once(
+    spawn: Callable[[], BotProcess], emulator: BotApiEmulator, database_url: str
+) -> None:
+    lin = emulator.user(1001, first_name="Lin")
+    first = spawn()
+    await first.start()
+    lin.send_text("/block 2 ViT")
+    await lin.next_message(timeout=20)
+    await first.kill()
+    second = spawn()
+    await second.start()
+    done = await lin.next_message(timeout=30)
+    assert "专注块完成：ViT" in (done.text or ""), second.log()
+    assert "迟到" not in (done.text or "")
+    await lin.no_message(within=3)
+    [block] = await _blocks(database_url)
+    assert block.status is BlockStatus.COMPLETED and not block.late
+
+
+async def test_updates_redelivered_after_a_crash_are_not_acted_on_twice(
+    spawn: Callable[[], BotProcess], emulator: BotApiEmulator, database_url: str
+) -> None:
+    lin = emulator.user(1001, first_name="Lin")
+    first = spawn()
+    await first.start()
+    block_update = lin.send_text("/block 45 CLIP")
+    note_update = lin.send_text("/note InfoNCE: 正样本拉近，负样本推远")
+    await lin.next_message(timeout=20)
+    await lin.next_message(timeout=20)
+    await first.kill()
+    # Telegram delivers both again, as it does when the next offset was never confirmed.
+    emulator.redeliver(block_update)
+    emulator.redeliver(note_update)
+
+    second = spawn()
+    await second.start()
+    lin.send_text("/status")
+    status = await lin.next_message(timeout=20)
+    assert "进行中：CLIP" in (status.text or ""), second.log()
+    await lin.no_message(within=2)
+
+    [block] = await _blocks(database_url)
+    assert block.topic == "CLIP" and block.status is BlockStatus.RUNNING
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            notes = (await session.scalars(select(DailyNote))).all()
+    finally:
+        await database.dispose()
+    assert [note.text for note in notes] == ["InfoNCE: 正样本拉近，负样本推远"]
