@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import cast
 
 from telegram import BotCommand, Update
@@ -69,6 +70,11 @@ COMMAND_DESCRIPTIONS = {
 }
 
 
+# Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
+# catch-all handlers below; order matters only among handlers of the same group.
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = ()
+
+
 def build_application(services: Services, token: str) -> CoachApplication:
     """The Application with every handler and job, talking to `TELEGRAM_API_URL`."""
     api = services.settings.telegram_api_url
@@ -119,6 +125,8 @@ def _add_handlers(application: CoachApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(onboarding.language_button, pattern=keyboards.LANGUAGE_PATTERN)
     )
+    for register in FEATURES:
+        register(application)
     application.add_handler(CallbackQueryHandler(fallback.unknown_button))
     application.add_handler(MessageHandler(new & filters.COMMAND, fallback.unknown_command))
     application.add_handler(MessageHandler(new & filters.TEXT, journal.plain_text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Final, Literal
 
 Language = Literal["zh", "en"]
@@ -193,7 +194,22 @@ EN: Final[dict[str, str]] = {
     "rewards.default": "Milk tea or a snack\nA 10-minute walk outside\n15 minutes of short videos (set an alarm)",
 }
 
-CATALOGS: Final[dict[Language, dict[str, str]]] = {"zh": ZH, "en": EN}
+# Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = ()
+
+
+def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:
+    merged = dict(core)
+    for module in FEATURE_CATALOGS:
+        part: dict[str, str] = getattr(module, language.upper())
+        overlap = merged.keys() & part.keys()
+        if overlap:
+            raise ValueError(f"message keys defined twice: {sorted(overlap)}")
+        merged.update(part)
+    return merged
+
+
+CATALOGS: Final[dict[Language, dict[str, str]]] = {"zh": _merge("zh", ZH), "en": _merge("en", EN)}
 
 
 def normalize_language(value: str | None, default: Language = "zh") -> Language:

@@ -21,12 +21,18 @@ _LITERAL_RE = re.compile(r'(?:always|must be) "?([a-z_]+)"?\s*$')
 _LITERAL_FIELDS = frozenset({"type", "source", "status"})
 
 
+SHARED_SCHEMA = Path(__file__).resolve().parents[2] / "shared/reference/telegram-bot-api/api.json"
+# A copy ships with the package so a fresh checkout runs without ../shared; a test keeps
+# it identical to the shared reference.
+BUNDLED_SCHEMA = Path(__file__).resolve().parent / "reference" / "api.json"
+
+
 def default_schema_path() -> Path:
-    """Schema path from $TELEGRAM_API_SCHEMA, else the repository's shared reference copy."""
+    """$TELEGRAM_API_SCHEMA, else the shared reference beside the checkout, else the bundled one."""
     env = os.environ.get(SCHEMA_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "shared/reference/telegram-bot-api/api.json"
+    return SHARED_SCHEMA if SHARED_SCHEMA.is_file() else BUNDLED_SCHEMA
 
 
 @dataclass(frozen=True)

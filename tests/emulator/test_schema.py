@@ -199,3 +199,12 @@ def test_decode_form_parameters(schema: BotApiSchema) -> None:
     assert decode_params({"chat_id": "@channel"}, fields) == {"chat_id": "@channel"}
     # Undecodable values stay strings so the checker can report them.
     assert decode_params({"reply_markup": "{oops"}, fields) == {"reply_markup": "{oops"}
+
+
+def test_the_bundled_schema_is_the_shared_reference() -> None:
+    """The copy shipped in emulator/reference may not drift from ../shared's official schema."""
+    from emulator.schema import BUNDLED_SCHEMA, SHARED_SCHEMA
+
+    if not SHARED_SCHEMA.is_file():
+        pytest.skip("no ../shared reference beside this checkout")
+    assert BUNDLED_SCHEMA.read_bytes() == SHARED_SCHEMA.read_bytes()

@@ -6,7 +6,9 @@ import string
 
 import pytest
 
-from coach.messages import CATALOGS, EN, ZH, normalize_language, t
+from coach.messages import CATALOGS, normalize_language, t
+
+ZH, EN = CATALOGS["zh"], CATALOGS["en"]
 
 
 def _placeholders(template: str) -> set[str]:

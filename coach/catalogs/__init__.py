@@ -1,0 +1,1 @@
+"""Message catalogs of the features, merged into coach.messages.CATALOGS."""
