@@ -21,8 +21,9 @@ DAY_REFERENCE = re.compile(
     rf"|第\s*(?P<cn_first>{_NUMBER})(?:{_RANGE_DASH}(?P<cn_last>{_NUMBER}))?\s*天",
     re.IGNORECASE,
 )
-# Kramdown inline attribute lists and extensions: `{: .prompt-info}`, `{:toc}`, `{::nomarkdown}`.
-KRAMDOWN_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
+# Kramdown attribute lists and extensions (`{: .prompt-info}`, `{:toc}`, `{::nomarkdown}`)
+# and header ids or classes (`{#week-1}`, `{.note}`).
+KRAMDOWN_ATTRIBUTES = re.compile(r"\{(?::|#[\w-]|\.[\w-])[^{}]*\}")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from openai.types.chat import ChatCompletionMessageParam
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -303,8 +302,3 @@ def _parse_grade(reply: str) -> tuple[float, str]:
     if not feedback.strip():
         raise LlmError("bad_reply", "empty feedback")
     return min(max(float(score), 0.0), 100.0) / 100.0, feedback.strip()[:MAX_REPLY]
-
-
-def now_iso(moment: datetime) -> str:
-    """An instant as ISO 8601 (for logs)."""
-    return moment.isoformat()
