@@ -29,6 +29,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Text without any of these characters has no inline markup to remove.
+_MARKUP = re.compile(r"[*_~`\[<{]")
 
 
 def chinese_number(text: str) -> int | None:
@@ -74,11 +76,16 @@ def day_span(text: str) -> tuple[int, int] | None:
 
 def plain_inline(text: str) -> str:
     """Inline Markdown as the reader sees it: no emphasis markers, links as their text."""
+    if _MARKUP.search(text) is None:
+        return " ".join(text.split())
     text = KRAMDOWN_ATTRIBUTES.sub("", text)
     text = _CODE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
     for _ in range(3):  # nested emphasis such as ***bold italic***
+        before = text
         text = _EMPHASIS.sub(r"\2", text)
         text = _SINGLE_EMPHASIS.sub(r"\2", text)
+        if text == before:
+            break
     return " ".join(text.split())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coach.plan.markdown import KRAMDOWN_ATTRIBUTES, day_span, plain_inline, week_span
 
@@ -462,6 +463,10 @@ def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=32)
 def parse_plan(document: str) -> StudyPlan:
-    """Parse a Markdown plan; raises PlanParseError when no week can be found."""
+    """Parse a Markdown plan; raises PlanParseError when no week can be found.
+
+    Plans are read on every `/plan`; the result is immutable, so recent ones are kept.
+    """
     return _Parser(document).parse()
