@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InputFile, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import CoachApplication, CoachContext
@@ -153,9 +153,15 @@ async def plan_button(update: Update, context: CoachContext, session: AsyncSessi
         return
     await session.commit()
     await query.answer(render.checked(outcome)[:200])
-    await query.edit_message_text(
-        render.week(outcome.view), reply_markup=plan_checklist(outcome.view)
-    )
+    markup = plan_checklist(outcome.view)
+    try:
+        await query.edit_message_text(render.week(outcome.view), reply_markup=markup)
+    except BadRequest:
+        # Too old or gone to be edited: show the week afresh instead.
+        log.info("could not redraw the week in place", exc_info=True)
+        await context.bot.send_message(
+            outcome.view.profile.chat_id, render.week(outcome.view), reply_markup=markup
+        )
 
 
 @with_session

@@ -146,6 +146,8 @@ def checked(outcome: ItemChecked) -> str:
 def no_such_item(outcome: NoSuchItem) -> str:
     """`/check` with a number the week does not have."""
     view = outcome.view
+    if not view.total:
+        return t(view.profile.language, "plan.no_items")
     if not outcome.position:
         return t(view.profile.language, "plan.check_usage", total=view.total)
     return t(view.profile.language, "plan.no_such_item", value=outcome.position, total=view.total)

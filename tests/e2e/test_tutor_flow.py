@@ -175,7 +175,7 @@ class TestWithAnLlm:
         update = lin.send_text("thanks")
         assert (await lin.next_message()).text == "Nice recap!"
         emulator.redeliver(update)
-        await lin.no_message(within=2)
+        await lin.no_message(within=1)
         assert len(llm.requests) == 1
 
 
