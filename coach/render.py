@@ -118,7 +118,7 @@ def rewards(overview: RewardsOverview) -> str:
     language = overview.profile.language
     if overview.recent:
         grants = "\n".join(
-            f"• {local_time(overview.profile, grant.granted_at)} {grant.title}"
+            f"• {grant.granted_at.astimezone(overview.profile.zone):%m-%d %H:%M} {grant.title}"
             f" ← {grant.block_topic or t(language, 'block.default_topic')}"
             for grant in overview.recent
         )

@@ -6,7 +6,8 @@ Methods flush through the repositories and never commit; the caller commits befo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -123,11 +124,11 @@ class RewardRemoved:
 
 @dataclass(frozen=True)
 class RewardRefused:
-    """No reward was granted; `key` says why, `title` names an earlier grant if any."""
+    """The reward request was refused; `key` names the message, `values` fill it in."""
 
     profile: Profile
     key: str
-    title: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 class Coach:
@@ -429,24 +430,33 @@ class Coach:
         title = " ".join(title.split())
         rewards = RewardRepository(session)
         if len(title) > MAX_REWARD_TITLE:
-            return RewardRefused(self._profile(user), "rewards.title_too_long")
+            return RewardRefused(
+                self._profile(user), "rewards.title_too_long", {"limit": MAX_REWARD_TITLE}
+            )
         if len(await rewards.menu(user.id)) >= MAX_REWARD_ITEMS:
-            return RewardRefused(self._profile(user), "rewards.menu_full")
+            return RewardRefused(
+                self._profile(user), "rewards.menu_full", {"limit": MAX_REWARD_ITEMS}
+            )
         await rewards.add_items(
             [RewardItem(user_id=user.id, title=title, created_at=self.clock.now())]
         )
         return await self._rewards_overview(session, user, recent=0)
 
     async def remove_reward(
-        self, session: AsyncSession, who: Identity, position: int
+        self, session: AsyncSession, who: Identity, position: str
     ) -> RewardRemoved | RewardRefused:
         """Remove the item at 1-based `position` of the menu."""
         user = await self._user(session, who)
         rewards = RewardRepository(session)
         menu = await rewards.menu(user.id)
-        if not 1 <= position <= len(menu):
-            return RewardRefused(self._profile(user), "rewards.bad_index", str(len(menu)))
-        item = menu[position - 1]
+        index = int(position) if position.isdecimal() and len(position) < 6 else 0
+        if not 1 <= index <= len(menu):
+            return RewardRefused(
+                self._profile(user),
+                "rewards.bad_index",
+                {"value": position[:20], "count": len(menu)},
+            )
+        item = menu[index - 1]
         await rewards.remove_item(item)
         return RewardRemoved(self._profile(user), item.title)
 
@@ -462,7 +472,7 @@ class Coach:
             return RewardRefused(profile, "reward.not_earned")
         existing = await rewards.grant_for_block(block.id)
         if existing is not None:
-            return RewardRefused(profile, "reward.already", existing.title)
+            return RewardRefused(profile, "reward.already", {"title": existing.title})
         item = await rewards.item_for_user(item_id, user.id)
         if item is None:
             return RewardRefused(profile, "reward.not_earned")
@@ -478,7 +488,8 @@ class Coach:
                 await rewards.add_grant(grant)
         except IntegrityError:
             existing = await rewards.grant_for_block(block.id)
-            return RewardRefused(profile, "reward.already", existing.title if existing else "")
+            title = existing.title if existing else ""
+            return RewardRefused(profile, "reward.already", {"title": title})
         return RewardGranted(profile, item.title)
 
     # -- export -----------------------------------------------------------------------------

@@ -40,4 +40,4 @@ async def unknown_button(update: Update, context: CoachContext, session: AsyncSe
     assert query
     profile = await context.coach.profile(session, identity(update))
     await session.commit()
-    await query.answer(t(profile.language, "block.not_running"), show_alert=False)
+    await query.answer(t(profile.language, "button.stale"))

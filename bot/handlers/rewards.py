@@ -10,7 +10,7 @@ from bot.context import CoachContext
 from bot.handling import command_payload, identity, with_session
 from coach import render
 from coach.messages import t
-from coach.service import MAX_REWARD_ITEMS, MAX_REWARD_TITLE, RewardRefused, RewardRemoved
+from coach.service import RewardRefused, RewardRemoved
 
 
 @with_session
@@ -30,24 +30,19 @@ async def rewards(update: Update, context: CoachContext, session: AsyncSession) 
         added = await context.coach.add_reward(session, who, rest)
         await session.commit()
         if isinstance(added, RewardRefused):
-            limit = MAX_REWARD_TITLE if added.key == "rewards.title_too_long" else MAX_REWARD_ITEMS
-            await message.reply_text(t(added.profile.language, added.key, limit=limit))
+            await message.reply_text(t(added.profile.language, added.key, **added.values))
             return
         text = t(added.profile.language, "rewards.added", title=added.items[-1].title)
         await message.reply_text(f"{text}\n\n{render.reward_menu(added)}")
         return
     if verb in ("remove", "rm", "del", "delete") and rest:
-        position = int(rest) if rest.isdecimal() and len(rest) < 6 else 0
-        removed = await context.coach.remove_reward(session, who, position)
+        removed = await context.coach.remove_reward(session, who, rest)
         await session.commit()
         if isinstance(removed, RewardRemoved):
-            await message.reply_text(
-                t(removed.profile.language, "rewards.removed", title=removed.title)
-            )
+            text = t(removed.profile.language, "rewards.removed", title=removed.title)
         else:
-            await message.reply_text(
-                t(removed.profile.language, removed.key, value=rest[:20], count=removed.title)
-            )
+            text = t(removed.profile.language, removed.key, **removed.values)
+        await message.reply_text(text)
         return
     profile = await context.coach.profile(session, who)
     await session.commit()
@@ -66,7 +61,7 @@ async def reward_button(update: Update, context: CoachContext, session: AsyncSes
     )
     await session.commit()
     if isinstance(outcome, RewardRefused):
-        text = t(outcome.profile.language, outcome.key, title=outcome.title)
+        text = t(outcome.profile.language, outcome.key, **outcome.values)
         await query.answer(text, show_alert=True)
         if outcome.key == "reward.already":
             await query.edit_message_reply_markup(reply_markup=None)
