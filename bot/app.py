@@ -22,7 +22,7 @@ from bot import keyboards
 from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
-from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.handlers import blocks, export, fallback, journal, onboarding, plan, quiz, rewards
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -36,6 +36,10 @@ COMMANDS = (
     "cancel",
     "recap",
     "note",
+    "plan",
+    "today",
+    "check",
+    "quiz",
     "rewards",
     "export",
     "timezone",
@@ -49,6 +53,10 @@ COMMAND_DESCRIPTIONS = {
         "cancel": "取消当前的块",
         "recap": "保存块的小结",
         "note": "写今日记录",
+        "plan": "本周计划和清单",
+        "today": "今天做什么",
+        "check": "勾选清单第 N 项",
+        "quiz": "测验复习",
         "rewards": "奖励菜单",
         "export": "导出我的数据",
         "timezone": "设置时区",
@@ -61,6 +69,10 @@ COMMAND_DESCRIPTIONS = {
         "cancel": "cancel the block",
         "recap": "save a block's recap",
         "note": "add to today's log",
+        "plan": "this week's plan and checklist",
+        "today": "what to do today",
+        "check": "tick checklist item N",
+        "quiz": "review with quizzes",
         "rewards": "reward menu",
         "export": "export my data",
         "timezone": "set the timezone",
@@ -72,7 +84,7 @@ COMMAND_DESCRIPTIONS = {
 
 # Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
 # catch-all handlers below; order matters only among handlers of the same group.
-FEATURES: tuple[Callable[[CoachApplication], None], ...] = ()
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = (plan.register, quiz.register)
 
 
 def build_application(services: Services, token: str) -> CoachApplication:

@@ -66,3 +66,17 @@ def _utf16_to_index(text: str, utf16_units: int) -> int:
             return index
         units += 2 if ord(char) > 0xFFFF else 1
     return len(text)
+
+
+async def pause_for_slow_io(session: AsyncSession) -> None:
+    """Roll back the update's transaction before slow outside work (an LLM call, a download).
+
+    No lock is held while waiting, and the update's claim is undone too: if the process dies
+    meanwhile, Telegram delivers the update again. Call `reclaim_update` before writing.
+    """
+    await session.rollback()
+
+
+async def reclaim_update(update: Update, context: CoachContext, session: AsyncSession) -> bool:
+    """Claim the update again after `pause_for_slow_io`; False if it was handled meanwhile."""
+    return await context.coach.claim_update(session, update.update_id)

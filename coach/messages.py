@@ -5,6 +5,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final, Literal
 
+from coach.catalogs import plan as plan_catalog
+from coach.catalogs import quiz as quiz_catalog
+from coach.catalogs import tutor as tutor_catalog
+
 Language = Literal["zh", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 
@@ -27,6 +31,11 @@ ZH: Final[dict[str, str]] = {
         "/recap 文本 — 保存刚完成那个块的小结\n"
         "/note 文本 — 写进今天的“今日记录”\n"
         "/rewards — 奖励菜单；/rewards add 名称；/rewards remove 序号\n"
+        "/plan — 本周的计划和清单；/plan N 看第 N 周；/plan start 日期；/plan export\n"
+        "/today — 今天建议做的一项\n"
+        "/check N — 勾选本周清单第 N 项\n"
+        "/quiz — 测验复习（间隔重复）；/quiz explain；/quiz stats\n"
+        "把 .md 计划文件发给我，就能导入你自己的计划；直接发消息可以和我聊学习\n"
         "/export — 导出你的全部数据（JSON 文件）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
@@ -121,6 +130,11 @@ EN: Final[dict[str, str]] = {
         "/recap text — save the recap of the block you just finished\n"
         "/note text — add to today's log\n"
         "/rewards — your reward menu; /rewards add name; /rewards remove number\n"
+        "/plan — this week's plan and checklist; /plan N for week N; /plan start date; /plan export\n"
+        "/today — today's suggested item\n"
+        "/check N — tick item N of this week's checklist\n"
+        "/quiz — spaced-repetition quizzes; /quiz explain; /quiz stats\n"
+        "Send me your .md plan file to import it; send any message to talk about your studies\n"
         "/export — all your data as a JSON file\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
@@ -197,7 +211,7 @@ EN: Final[dict[str, str]] = {
 }
 
 # Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
-FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = ()
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (plan_catalog, quiz_catalog, tutor_catalog)
 
 
 def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coach.timezones import parse_timezone
@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     # With a clock speed other than 1, the real instant at which both timelines agree.
     clock_anchor: float | None = Field(default=None, alias="COACH_CLOCK_ANCHOR")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # Any OpenAI-compatible chat API (hosted, Ollama, vLLM, LM Studio); unset: offline replies.
+    llm_base_url: str | None = Field(default=None, alias="LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, alias="LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, alias="LLM_API_KEY")
+    # A reply slower than this falls back to the offline rubric or reply (seconds).
+    llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600, alias="LLM_TIMEOUT_SECONDS")
 
     @field_validator("allowed_users", mode="before")
     @classmethod
@@ -58,6 +64,29 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _strip_llm_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @field_validator("llm_base_url", "llm_model", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @model_validator(mode="after")
+    def _llm_needs_a_model(self) -> Settings:
+        if self.llm_base_url and not self.llm_model:
+            raise ValueError("LLM_BASE_URL is set but LLM_MODEL is not: name the model to use")
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether an LLM is configured."""
+        return bool(self.llm_base_url and self.llm_model)
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -165,3 +166,110 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime]
+
+
+class StudyPlanRecord(Base):
+    """A learner's plan: their own Markdown document, or none for the project's default plan."""
+
+    __tablename__ = "study_plans"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The imported document exactly as sent (export changes only the tick marks); NULL means
+    # the project's default plan in the learner's language.
+    document: Mapped[str | None] = mapped_column(Text, default=None)
+    file_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    # Bumped by every import, so tick buttons of a replaced plan are recognised as stale.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Week 1 starts on this local date; NULL means the local date of the learner's first contact.
+    start_date: Mapped[date | None] = mapped_column(Date, default=None)
+    imported_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class PlanTick(Base):
+    """A ticked checklist item of the learner's plan."""
+
+    __tablename__ = "plan_ticks"
+    __table_args__ = (UniqueConstraint("user_id", "item_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    # The item's ordinal among the plan's checklist items (coach.plan.parser.ChecklistItem.index).
+    item_index: Mapped[int]
+    ticked_at: Mapped[datetime]
+
+
+class QuizCard(Base):
+    """One question's spaced-repetition card for one learner (FSRS state)."""
+
+    __tablename__ = "quiz_cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id"),
+        Index("ix_quiz_cards_user_due", "user_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    # fsrs.Card.to_dict(): state, step, stability, difficulty, due, last_review.
+    fsrs: Mapped[dict[str, Any]]
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    last_review_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class QuizPrompt(Base):
+    """A question put to the learner: a quiz poll or an explain-in-your-own-words message.
+
+    Telegram's poll_answer update names only the poll, so this is how an answer finds its
+    learner and card; it also holds the answer, its latency and the rating it earned.
+    """
+
+    __tablename__ = "quiz_prompts"
+    __table_args__ = (Index("ix_quiz_prompts_user_sent", "user_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # choice | explain
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))
+    poll_id: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    message_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Options as sent (shuffled): which of them are right, and each one's index in the bank.
+    correct_option_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime]
+    # The first prompt of the round this one belongs to (its own id for the first), and how
+    # many more questions the round sends after this one is answered.
+    round_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    round_left: Mapped[int] = mapped_column(Integer, default=0)
+    answered_at: Mapped[datetime | None]
+    chosen_option_ids: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+    correct: Mapped[bool | None] = mapped_column(default=None)
+    score: Mapped[float | None] = mapped_column(Float, default=None)  # 0..1
+    latency_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)  # fsrs.Rating
+    answer_text: Mapped[str | None] = mapped_column(Text, default=None)
+    feedback: Mapped[str | None] = mapped_column(Text, default=None)
+    grader: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | offline
+    # Skipped, or replaced by a new round, without an answer.
+    closed_at: Mapped[datetime | None]
+
+
+class CoachMessage(Base):
+    """One turn of the learner's conversation with the coach (kept across restarts)."""
+
+    __tablename__ = "coach_messages"
+    __table_args__ = (Index("ix_coach_messages_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))  # user | assistant
+    content: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | offline
+    created_at: Mapped[datetime]

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.context import CoachContext
+from bot.handlers import tutor
 from bot.handling import command_payload, identity, with_session
 from coach import render
 from coach.messages import t
@@ -79,13 +80,11 @@ async def note(update: Update, context: CoachContext, session: AsyncSession) -> 
 
 @with_session
 async def plain_text(update: Update, context: CoachContext, session: AsyncSession) -> None:
-    """A recap when one is awaited; otherwise a pointer to the commands."""
+    """A recap when one is awaited (it comes first); otherwise a quiz answer or the coach."""
     message = update.effective_message
     assert message and message.text is not None
     who = identity(update)
     if await context.coach.awaiting_recap(session, who):
         await _save_recap(update, context, session, message.text.strip())
         return
-    profile = await context.coach.profile(session, who)
-    await session.commit()
-    await message.reply_text(t(profile.language, "text.unexpected"))
+    await tutor.answer_text(update, context, session, message.text.strip())

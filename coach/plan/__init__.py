@@ -1,0 +1,1 @@
+"""The learner's study plan: Markdown import and export, weeks, checklist ticks."""

@@ -1,0 +1,109 @@
+"""Plan import and export from the command line.
+
+    python -m coach.plan show FILE                      # how the parser reads a plan
+    python -m coach.plan import FILE --user ID          # the learner's plan becomes FILE
+    python -m coach.plan export --user ID [-o FILE]     # the plan with the learner's ticks
+
+The database is the bot's (DATABASE_URL, from the environment or .env); it is migrated first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from coach.clock import ScaledClock
+from coach.plan.parser import PlanParseError, StudyPlan, parse_plan
+from coach.plan.planner import Planner, decode_document
+from coach.service import Coach, CoachConfig
+from coach.settings import Settings
+from coach.views import Identity
+from db.database import Database
+from db.migrate import upgrade_to_head
+
+
+def describe(plan: StudyPlan) -> str:
+    """A plain-text outline of a parsed plan."""
+    lines = [f"{plan.title or '(untitled)'}: {len(plan.weeks)} weeks, {len(plan.items)} items"]
+    for week in plan.weeks:
+        lines.append(f"Week {week.number}: {week.title}")
+        if week.theme != week.title:
+            lines.append(f"  theme: {week.theme}")
+        if week.goal:
+            lines.append(f"  goal: {week.goal.replace(chr(10), ' / ')}")
+        if week.deliverable:
+            lines.append(f"  deliverable: {week.deliverable}")
+        for number, item in enumerate(week.items, 1):
+            mark = "x" if item.checked else " "
+            lines.append(f"  {'  ' * item.depth}{number}. [{mark}] {item.text}")
+    return "\n".join(lines)
+
+
+async def _with_planner(
+    settings: Settings, user_id: int, action: str, path: Path | None, data: bytes = b""
+) -> int:
+    await asyncio.to_thread(upgrade_to_head, settings.database_url)
+    clock = ScaledClock()
+    coach = Coach(
+        CoachConfig(settings.language, settings.timezone, settings.reward_min_minutes), clock
+    )
+    planner = Planner(coach, clock)
+    database = Database(settings.database_url)
+    who = Identity(user_id=user_id, chat_id=user_id)
+    try:
+        async with database.session() as session:
+            if action == "import":
+                assert path is not None
+                imported = await planner.import_document(session, who, path.name, data)
+                await session.commit()
+                print(describe(imported.state.plan))
+                print(f"imported for user {user_id}; week 1 starts {imported.state.start_date}")
+                return 0
+            exported = await planner.export(session, who)
+            await session.commit()
+    finally:
+        await database.dispose()
+    if path is None:
+        sys.stdout.buffer.write(exported.content)
+    else:
+        await asyncio.to_thread(path.write_bytes, exported.content)
+        print(f"wrote {path} ({exported.done}/{exported.total} items ticked)", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m coach.plan", description=__doc__.split("\n")[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    show = commands.add_parser("show", help="print how a plan file is read")
+    show.add_argument("file", type=Path)
+    importing = commands.add_parser("import", help="make FILE the learner's plan")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--user", type=int, required=True, help="the learner's Telegram id")
+    exporting = commands.add_parser("export", help="write the learner's plan with their ticks")
+    exporting.add_argument("--user", type=int, required=True, help="the learner's Telegram id")
+    exporting.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "show":
+            print(describe(parse_plan(decode_document(args.file.read_bytes()))))
+            return 0
+        settings = Settings()
+        if args.command == "import":
+            data = args.file.read_bytes()
+            return asyncio.run(_with_planner(settings, args.user, "import", args.file, data))
+        return asyncio.run(_with_planner(settings, args.user, "export", args.output))
+    except PlanParseError as error:
+        print(f"not a plan: {error.key} {error.values or ''}".rstrip(), file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"cannot read or write the file: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Quizzes: the question bank, native Telegram quiz polls and FSRS spaced repetition."""

@@ -1,0 +1,1 @@
+"""The coach's voice: free-text answers graded against a rubric, and short coaching replies."""
