@@ -1,47 +1,135 @@
-"""Long polling that confirms updates only after they were handled.
+"""Long polling with a durable inbox: updates are stored, then confirmed, then handled.
 
 python-telegram-bot's own updater confirms a batch (by asking for the next offset) as soon
-as it has fetched it, so a crash mid-handling loses those updates. Here the next offset is
-requested only once the batch is done; a crash makes Telegram deliver the batch again, and
-the update ledger (see `bot.handling.with_session`) makes sure nothing is done twice.
+as it has fetched it, so a crash mid-handling loses those updates; confirming only after
+handling instead would let one slow update (a model call) hold back everyone else's. Here
+each fetched batch is written to the `inbox_updates` table first, so the next getUpdates
+may confirm it at once. Updates are then handled concurrently — one learner's in order,
+different learners side by side — and removed from the inbox when done. At start-up,
+whatever the inbox still holds (the process died mid-handling) is handled first; the update
+ledger (see `bot.handling.with_session`) makes sure nothing is done twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections import defaultdict
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import CoachApplication
+from bot.services import Services
+from db.repositories import UpdateInbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_BACKOFF = 30.0
+# Updates handled at once; fetching pauses while this many are in flight.
+MAX_IN_FLIGHT = 256
+# On a clean stop, how long updates in flight may take to finish (the rest stay in the inbox).
+DRAIN_SECONDS = 20.0
+
+
+class UpdatePump:
+    """Hands updates to the application: per learner in order, learners concurrently."""
+
+    def __init__(self, application: CoachApplication, services: Services) -> None:
+        self.application = application
+        self.services = services
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._tails: dict[int | None, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def store(self, updates: Sequence[Update]) -> None:
+        """Write a fetched batch to the inbox (before it is confirmed to Telegram)."""
+        rows = [(update.update_id, json.dumps(update.to_dict())) for update in updates]
+        async with self.services.database.session() as session:
+            await UpdateInbox(session).add(rows, self.services.clock.now())
+            await session.commit()
+
+    async def stored(self) -> list[Update]:
+        """Updates a previous run stored but did not finish."""
+        async with self.services.database.session() as session:
+            rows = await UpdateInbox(session).pending()
+        bot = self.application.bot
+        updates = [Update.de_json(json.loads(row.payload), bot) for row in rows]
+        return [update for update in updates if update is not None]
+
+    async def dispatch(self, update: Update) -> None:
+        """Start handling `update` after the same learner's earlier ones."""
+        await self._slots.acquire()
+        user = update.effective_user
+        key = user.id if user else None
+        task = asyncio.create_task(self._handle(self._tails.get(key), update))
+        self._tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._finished(key, done))
+
+    def _finished(self, key: int | None, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _handle(self, previous: asyncio.Task[None] | None, update: Update) -> None:
+        if previous is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(previous)
+        # process_update sends handler errors to the error handler; it does not raise them.
+        await self.application.process_update(update)
+        try:
+            async with self.services.database.session() as session:
+                await UpdateInbox(session).remove(update.update_id)
+                await session.commit()
+        except Exception:
+            # Left in the inbox it is handled again at the next start; the ledger skips it.
+            log.warning("could not clear update %s from the inbox", update.update_id, exc_info=True)
+
+    async def drain(self, seconds: float) -> None:
+        """Wait for updates in flight; cancel what is still running after `seconds`."""
+        if self._tasks:
+            _, running = await asyncio.wait(set(self._tasks), timeout=seconds)
+            await self.cancel(running)
+
+    async def cancel(self, tasks: set[asyncio.Task[None]] | None = None) -> None:
+        """Stop handling now; unfinished updates stay in the inbox for the next start."""
+        running = set(self._tasks) if tasks is None else tasks
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 async def serve(application: CoachApplication, stop: asyncio.Event, poll_timeout: int = 25) -> None:
     """Run the application until `stop` is set, then shut it down cleanly."""
+    services = application.bot_data.services
+    assert services is not None
+    pump = UpdatePump(application, services)
     await application.initialize()
     try:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
         await application.bot.delete_webhook()
-        await _poll(application, stop, poll_timeout)
+        for update in await pump.stored():
+            await pump.dispatch(update)
+        await _poll(application, pump, stop, poll_timeout)
+        await pump.drain(DRAIN_SECONDS)
     finally:
+        await pump.cancel()
         if application.running:
             await application.stop()
         await application.shutdown()
 
 
-async def _poll(application: CoachApplication, stop: asyncio.Event, poll_timeout: int) -> None:
+async def _poll(
+    application: CoachApplication, pump: UpdatePump, stop: asyncio.Event, poll_timeout: int
+) -> None:
     offset: int | None = None
     backoff = 1.0
     while not stop.is_set():
@@ -52,6 +140,8 @@ async def _poll(application: CoachApplication, stop: asyncio.Event, poll_timeout
                 ),
                 stop,
             )
+            if updates:
+                await pump.store(updates)
         except RetryAfter as error:
             await _sleep(_seconds(error.retry_after), stop)
             continue
@@ -59,8 +149,11 @@ async def _poll(application: CoachApplication, stop: asyncio.Event, poll_timeout
             continue
         except InvalidToken:
             raise
-        except (NetworkError, TelegramError) as error:
-            log.warning("getUpdates failed (%s); retrying in %.0f s", error, backoff)
+        except Exception as error:  # network trouble, or the database refusing the inbox write
+            if not isinstance(error, NetworkError | TelegramError):
+                log.exception("could not store fetched updates; Telegram will send them again")
+            else:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", error, backoff)
             await _sleep(backoff, stop)
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
@@ -68,26 +161,13 @@ async def _poll(application: CoachApplication, stop: asyncio.Event, poll_timeout
             break
         backoff = 1.0
         if updates:
-            await _handle_batch(application, updates)
             offset = updates[-1].update_id + 1
+            for update in updates:
+                await pump.dispatch(update)
     if offset is not None:
-        # Confirm the last batch so a clean restart does not see it again.
+        # Confirm the last batch (it is in the inbox) so a restart does not fetch it again.
         with contextlib.suppress(TelegramError):
             await application.bot.get_updates(offset=offset, timeout=0, limit=1)
-
-
-async def _handle_batch(application: CoachApplication, updates: tuple[Update, ...]) -> None:
-    """Handle a batch: each user's updates in order, different users side by side."""
-    lanes: defaultdict[int | None, list[Update]] = defaultdict(list)
-    for update in updates:
-        user = update.effective_user
-        lanes[user.id if user else None].append(update)
-
-    async def run_lane(lane: list[Update]) -> None:
-        for update in lane:
-            await application.process_update(update)
-
-    await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
 
 
 async def _until_stopped(awaitable: Coroutine[Any, Any, T], stop: asyncio.Event) -> T | None:

@@ -168,6 +168,20 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime]
 
 
+class InboxUpdate(Base):
+    """An update fetched by long polling and not yet fully handled.
+
+    Stored before Telegram is told (by the next offset) that it arrived, so a slow update
+    never holds back the others and a crash loses none.
+    """
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+
+
 class StudyPlanRecord(Base):
     """A learner's plan: their own Markdown document, or none for the project's default plan."""
 

@@ -13,6 +13,7 @@ from db.models import (
     BlockStatus,
     DailyNote,
     FocusBlock,
+    InboxUpdate,
     ProcessedUpdate,
     RewardGrant,
     RewardItem,
@@ -274,3 +275,31 @@ class UpdateLedger:
         await self.session.execute(
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
         )
+
+
+class UpdateInbox:
+    """Fetched updates waiting to be handled (long polling only)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, updates: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Store `(update_id, json)` pairs; ones already stored are kept as they are."""
+        if not updates:
+            return
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await self.session.execute(
+            insert(InboxUpdate)
+            .values([{"update_id": i, "payload": p, "received_at": now} for i, p in updates])
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+
+    async def pending(self) -> Sequence[InboxUpdate]:
+        """Every stored update, oldest first."""
+        rows = await self.session.scalars(select(InboxUpdate).order_by(InboxUpdate.update_id))
+        return rows.all()
+
+    async def remove(self, update_id: int) -> None:
+        """Forget a handled update."""
+        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id == update_id))
