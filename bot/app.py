@@ -22,7 +22,7 @@ from bot import keyboards
 from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
-from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.handlers import blocks, export, fallback, journal, onboarding, rewards, schedule
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -38,6 +38,8 @@ COMMANDS = (
     "note",
     "rewards",
     "export",
+    "settings",
+    "week",
     "timezone",
     "lang",
     "help",
@@ -51,6 +53,8 @@ COMMAND_DESCRIPTIONS = {
         "note": "写今日记录",
         "rewards": "奖励菜单",
         "export": "导出我的数据",
+        "settings": "提醒时间与暂停",
+        "week": "一周小结",
         "timezone": "设置时区",
         "lang": "切换语言",
         "help": "帮助",
@@ -63,6 +67,8 @@ COMMAND_DESCRIPTIONS = {
         "note": "add to today's log",
         "rewards": "reward menu",
         "export": "export my data",
+        "settings": "reminder times and pause",
+        "week": "weekly summary",
         "timezone": "set the timezone",
         "lang": "switch language",
         "help": "help",
@@ -72,7 +78,7 @@ COMMAND_DESCRIPTIONS = {
 
 # Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
 # catch-all handlers below; order matters only among handlers of the same group.
-FEATURES: tuple[Callable[[CoachApplication], None], ...] = ()
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = (schedule.register,)
 
 
 def build_application(services: Services, token: str) -> CoachApplication:
@@ -85,7 +91,7 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(_rate_limiter(services.settings.send_rate))
         .post_init(_on_startup)
     )
     # The builder cannot infer the custom context in the job queue's type.
@@ -93,6 +99,16 @@ def build_application(services: Services, token: str) -> CoachApplication:
     application.bot_data.services = services
     _add_handlers(application)
     return application
+
+
+def _rate_limiter(per_second: float) -> AIORateLimiter:
+    """At most `per_second` messages a second, evenly spaced; a 429 is retried 3 times.
+
+    A bucket of one spaces the requests 1/rate apart, so no one-second window ever holds more
+    than the rate (aiolimiter's default bucket of `rate` would let a first burst double it).
+    On a 429 the limiter pauses every request for retry_after, then retries.
+    """
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / per_second, max_retries=3)
 
 
 def _add_handlers(application: CoachApplication) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final, Literal
 
+from coach.catalogs import schedule as schedule_catalog
+
 Language = Literal["zh", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 
@@ -28,6 +30,8 @@ ZH: Final[dict[str, str]] = {
         "/note 文本 — 写进今天的“今日记录”\n"
         "/rewards — 奖励菜单；/rewards add 名称；/rewards remove 序号\n"
         "/export — 导出你的全部数据（JSON 文件）\n"
+        "/settings — 提醒时间、时区和暂停（例如 /settings nudge 08:30、/settings pause 7）\n"
+        "/week [last|N] — 一周小结：图表 + Markdown 草稿\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
         "/help — 显示这条帮助"
@@ -121,6 +125,8 @@ EN: Final[dict[str, str]] = {
         "/note text — add to today's log\n"
         "/rewards — your reward menu; /rewards add name; /rewards remove number\n"
         "/export — all your data as a JSON file\n"
+        "/settings — reminder times, timezone and pause (e.g. /settings nudge 08:30, /settings pause 7)\n"
+        "/week [last|N] — a week's summary: chart + Markdown draft\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
         "/help — this help"
@@ -195,7 +201,7 @@ EN: Final[dict[str, str]] = {
 }
 
 # Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
-FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = ()
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (schedule_catalog,)
 
 
 def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:
