@@ -110,7 +110,7 @@ class ScheduleRepository:
             )
             .limit(limit)
         )
-        return [(schedule, user) for schedule, user in rows.tuples()]
+        return [(schedule, user) for schedule, user in rows.all()]
 
     async def lock_due(self, now: datetime, limit: int) -> list[DueRow]:
         """Due schedules, oldest first, locked; rows another process holds are skipped.
@@ -126,7 +126,7 @@ class ScheduleRepository:
             .limit(limit)
             .with_for_update(skip_locked=True, of=Schedule)
         )
-        return [DueRow(schedule, timezone, active) for schedule, timezone, active in rows.tuples()]
+        return [DueRow(schedule, timezone, active) for schedule, timezone, active in rows.all()]
 
     async def stop_all(self, user_id: int, now: datetime) -> None:
         """No more firings for this learner (they blocked the bot)."""
