@@ -8,7 +8,6 @@ from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,6 +22,7 @@ from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
 from bot.handlers import blocks, export, fallback, journal, onboarding, rewards, schedule
+from bot.ratelimit import SlidingWindowRateLimiter
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -91,7 +91,8 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        .rate_limiter(_rate_limiter(services.settings.send_rate))
+        # At most COACH_SEND_RATE messages in any second; a 429 is retried after retry_after.
+        .rate_limiter(SlidingWindowRateLimiter(services.settings.send_rate, max_retries=3))
         .post_init(_on_startup)
     )
     # The builder cannot infer the custom context in the job queue's type.
@@ -99,16 +100,6 @@ def build_application(services: Services, token: str) -> CoachApplication:
     application.bot_data.services = services
     _add_handlers(application)
     return application
-
-
-def _rate_limiter(per_second: float) -> AIORateLimiter:
-    """At most `per_second` messages a second, evenly spaced; a 429 is retried 3 times.
-
-    A bucket of one spaces the requests 1/rate apart, so no one-second window ever holds more
-    than the rate (aiolimiter's default bucket of `rate` would let a first burst double it).
-    On a 429 the limiter pauses every request for retry_after, then retries.
-    """
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / per_second, max_retries=3)
 
 
 def _add_handlers(application: CoachApplication) -> None:

@@ -8,7 +8,7 @@ them into the learner's language is `coach.schedule_render`, drawing the weekly 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,10 +22,13 @@ from coach.suggestions import todays_suggestion
 from coach.views import Profile
 from coach.weeks import SUNDAY, Week, week_number, week_of
 from db.models import DailyNote, FocusBlock, User
+from db.repositories import UserRepository
 from db.scheduling import ActivityRepository, PauseRepository, ScheduleRepository
 
 # How far back a streak is looked for (as /status does).
 STREAK_WINDOW = timedelta(days=400)
+# A learner and one of their local dates.
+DayKey = tuple[int, date]
 
 
 @dataclass(frozen=True)
@@ -194,35 +197,75 @@ class Digests:
 
     async def nudge(self, session: AsyncSession, user_id: int, day: date) -> NudgeDigest | None:
         """The morning nudge of `day`; None if the learner is gone."""
-        user = await session.get(User, user_id)
-        if user is None:
-            return None
-        blocks = await ActivityRepository(session).completed_blocks(user.id, day, day)
-        lines = [BlockLine.of(block) for block in blocks]
-        return NudgeDigest(
-            profile=profile_of(user),
-            local_date=day,
-            blocks_today=len(lines),
-            minutes_today=sum(line.minutes for line in lines),
-            suggestion=await todays_suggestion(session, user, day),
-        )
+        return (await self.nudges(session, [(user_id, day)])).get((user_id, day))
+
+    async def nudges(
+        self, session: AsyncSession, days: Sequence[DayKey]
+    ) -> dict[DayKey, NudgeDigest]:
+        """The morning nudges of many (learner, local date) at once, in a few queries."""
+        ids = sorted({user_id for user_id, _ in days})
+        users = await UserRepository(session).get_many(ids)
+        blocks = await ActivityRepository(session).completed_blocks_on(days)
+        weeks_end_on = await ScheduleRepository(session).weeks_end_on(ids)
+        digests = {}
+        for key in days:
+            user_id, day = key
+            user = users.get(user_id)
+            if user is None:
+                continue
+            lines = [BlockLine.of(block) for block in blocks[key]]
+            digests[key] = NudgeDigest(
+                profile=profile_of(user),
+                local_date=day,
+                blocks_today=len(lines),
+                minutes_today=sum(line.minutes for line in lines),
+                suggestion=await todays_suggestion(
+                    session, user, day, week_ends_on=weeks_end_on.get(user_id, SUNDAY)
+                ),
+            )
+        return digests
 
     async def recap(self, session: AsyncSession, user_id: int, day: date) -> DayRecap | None:
         """The evening recap of `day`; None if the learner is gone."""
-        user = await session.get(User, user_id)
-        if user is None:
-            return None
+        return (await self.recaps(session, [(user_id, day)])).get((user_id, day))
+
+    async def recaps(self, session: AsyncSession, days: Sequence[DayKey]) -> dict[DayKey, DayRecap]:
+        """The evening recaps of many (learner, local date) at once, in a few queries."""
+        if not days:
+            return {}
+        ids = sorted({user_id for user_id, _ in days})
+        users = await UserRepository(session).get_many(ids)
         activity = ActivityRepository(session)
-        blocks = await activity.completed_blocks(user.id, day, day)
-        grants = await activity.grants_for_blocks([block.id for block in blocks])
-        return DayRecap(
-            profile=profile_of(user),
-            local_date=day,
-            blocks=tuple(BlockLine.of(block) for block in blocks),
-            notes=tuple(NoteLine.of(note) for note in await activity.notes(user.id, day, day)),
-            rewards=tuple(grant.title for grant in grants),
-            streak=await self._streak(session, user.id, day),
+        blocks = await activity.completed_blocks_on(days)
+        notes = await activity.notes_on(days)
+        grants = await activity.grants_for_blocks(
+            [block.id for found in blocks.values() for block in found]
         )
+        rewards: dict[int, list[str]] = {}
+        for grant in grants:
+            rewards.setdefault(grant.block_id, []).append(grant.title)
+        since = min(day for _, day in days) - STREAK_WINDOW
+        active = await activity.completed_days_of(ids, since)
+        rest = await PauseRepository(session).days_of(ids, since)
+        recaps = {}
+        for key in days:
+            user_id, day = key
+            user = users.get(user_id)
+            if user is None:
+                continue
+            recaps[key] = DayRecap(
+                profile=profile_of(user),
+                local_date=day,
+                blocks=tuple(BlockLine.of(block) for block in blocks[key]),
+                notes=tuple(NoteLine.of(note) for note in notes[key]),
+                rewards=tuple(t for block in blocks[key] for t in rewards.get(block.id, [])),
+                streak=streak_days(
+                    {d for d in active.get(user_id, set()) if d <= day},
+                    day,
+                    rest.get(user_id, set()),
+                ),
+            )
+        return recaps
 
     async def weekly(self, session: AsyncSession, user_id: int, day: date) -> WeeklySummary | None:
         """The summary of the week that holds `day`; None if the learner is gone."""

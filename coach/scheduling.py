@@ -32,6 +32,7 @@ from coach.service import Coach
 from coach.timezones import parse_timezone
 from coach.views import Identity, Profile
 from db.models import Schedule, ScheduledDelivery, SchedulePause, User
+from db.repositories import UserRepository
 from db.scheduling import (
     DeliveryRepository,
     DeliveryStatus,
@@ -112,7 +113,6 @@ class SendDecision(enum.Enum):
     """Whether a claimed delivery should go out now."""
 
     SEND = "send"
-    SKIPPED = "skipped"  # paused or no longer active: recorded as skipped
     TAKEN = "taken"  # another process took the claim over
 
 
@@ -400,24 +400,35 @@ class Scheduler:
 
     # -- one delivery -----------------------------------------------------------------------
 
+    async def skip_reasons(self, session: AsyncSession, claims: Sequence[Claim]) -> dict[int, str]:
+        """Claims that must not go out after all, by delivery id: the learner paused or left."""
+        ids = sorted({claim.user_id for claim in claims})
+        users = await UserRepository(session).get_many(ids)
+        earliest = min((claim.local_date for claim in claims), default=None)
+        pauses = await PauseRepository(session).for_users(ids, earliest) if earliest else {}
+        paused = _paused_checker(pauses)
+        reasons = {}
+        for claim in claims:
+            user = users.get(claim.user_id)
+            if user is None or not user.active:
+                reasons[claim.delivery_id] = "inactive"
+            elif paused(claim.user_id, claim.local_date):
+                reasons[claim.delivery_id] = "paused"
+        return reasons
+
     async def start_sending(self, session: AsyncSession, claim: Claim, owner: str) -> SendDecision:
-        """Mark a claim as in flight, unless the learner paused or left meanwhile."""
-        user = await session.get(User, claim.user_id)
-        deliveries = DeliveryRepository(session)
-        if user is None or not user.active:
-            await deliveries.settle(
-                claim.delivery_id, owner, DeliveryStatus.SKIPPED, detail="inactive"
-            )
-            return SendDecision.SKIPPED
-        pauses = await PauseRepository(session).for_users([user.id], claim.local_date)
-        if _paused_checker(pauses)(user.id, claim.local_date):
-            await deliveries.settle(
-                claim.delivery_id, owner, DeliveryStatus.SKIPPED, detail="paused"
-            )
-            return SendDecision.SKIPPED
-        if await deliveries.start_sending(claim.delivery_id, owner, self.clock.now()):
+        """Mark a claim as in flight; TAKEN if another process took it over meanwhile."""
+        if await DeliveryRepository(session).start_sending(
+            claim.delivery_id, owner, self.clock.now()
+        ):
             return SendDecision.SEND
         return SendDecision.TAKEN
+
+    async def skipped(self, session: AsyncSession, claim: Claim, owner: str, reason: str) -> None:
+        """Not sent after all (paused, or no longer active)."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.SKIPPED, detail=reason
+        )
 
     async def sent(self, session: AsyncSession, claim: Claim, owner: str) -> None:
         """Telegram accepted the message."""

@@ -50,13 +50,13 @@ class Settings(BaseSettings):
     # The safety tick (real seconds); exact wake-ups at the next due time come on top.
     schedule_tick_seconds: float = Field(default=30.0, gt=0, alias="COACH_SCHEDULE_TICK_SECONDS")
     # Due messages claimed per database transaction, and sent side by side.
-    schedule_batch: int = Field(default=200, ge=1, le=1000, alias="COACH_SCHEDULE_BATCH")
+    schedule_batch: int = Field(default=50, ge=1, le=1000, alias="COACH_SCHEDULE_BATCH")
     schedule_concurrency: int = Field(default=4, ge=1, le=64, alias="COACH_SCHEDULE_CONCURRENCY")
     # Seconds (on the coach's clock) a claim is held before another process may take it over.
     schedule_lease_seconds: int = Field(default=300, ge=10, alias="COACH_SCHEDULE_LEASE_SECONDS")
-    # Messages per second to Telegram, for everything this process sends (Telegram allows
-    # about 30 per bot); with several replicas, split it between them.
-    send_rate: float = Field(default=29.0, gt=0, le=1000, alias="COACH_SEND_RATE")
+    # Messages in any one second to Telegram, for everything this process sends (Telegram
+    # allows about 30 per bot); with several replicas, split it between them.
+    send_rate: float = Field(default=30.0, ge=1, le=1000, alias="COACH_SEND_RATE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     @field_validator("allowed_users", mode="before")

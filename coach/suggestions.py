@@ -22,9 +22,17 @@ from db.scheduling import ScheduleRepository
 PLAN_WEEKS = 6
 
 
-async def todays_suggestion(session: AsyncSession, user: User, local_date: date) -> str | None:
-    """The suggested task for `local_date`, in the learner's language; None after the plan."""
-    ends_on = await ScheduleRepository(session).week_ends_on(user.id)
+async def todays_suggestion(
+    session: AsyncSession, user: User, local_date: date, *, week_ends_on: int | None = None
+) -> str | None:
+    """The suggested task for `local_date`, in the learner's language; None after the plan.
+
+    `week_ends_on` (the weekday of the learner's weekly summary) saves a query when the
+    caller already knows it.
+    """
+    ends_on = week_ends_on
+    if ends_on is None:
+        ends_on = await ScheduleRepository(session).week_ends_on(user.id)
     first_contact = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
     week = week_of(local_date, first_contact, SUNDAY if ends_on is None else ends_on)
     if not 1 <= week.number <= PLAN_WEEKS:

@@ -82,10 +82,11 @@ class ScheduleRepository:
             }
             for s in schedules
         ]
-        statement = _insert(self.session)(Schedule).values(rows)
-        await self.session.execute(
-            statement.on_conflict_do_nothing(index_elements=["user_id", "kind"])
+        # Many rows as one executemany, which SQLAlchemy sends in batches of VALUES.
+        statement = _insert(self.session)(Schedule).on_conflict_do_nothing(
+            index_elements=["user_id", "kind"]
         )
+        await self.session.execute(statement, rows)
 
     async def users_without_schedules(self, limit: int) -> Sequence[User]:
         """Active learners not enrolled yet (new ones, or ones from before this feature)."""
@@ -143,9 +144,18 @@ class ScheduleRepository:
 
     async def week_ends_on(self, user_id: int) -> int | None:
         """The weekday of the learner's weekly summary, if they have a schedule."""
-        return await self.session.scalar(
-            select(Schedule.weekday).where(Schedule.user_id == user_id, Schedule.kind == "weekly")
+        return (await self.weeks_end_on([user_id])).get(user_id)
+
+    async def weeks_end_on(self, user_ids: Sequence[int]) -> dict[int, int]:
+        """The weekday of each learner's weekly summary (learners with a schedule)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Schedule.user_id, Schedule.weekday).where(
+                Schedule.user_id.in_(user_ids), Schedule.kind == "weekly"
+            )
         )
+        return {user_id: weekday for user_id, weekday in rows.all() if weekday is not None}
 
 
 class DeliveryRepository:
@@ -296,17 +306,18 @@ class PauseRepository:
 
     async def days_since(self, user_id: int, since: date) -> set[date]:
         """Every paused local day on or after `since` (days that never break a streak)."""
-        rows = await self.session.scalars(
-            select(SchedulePause).where(
-                SchedulePause.user_id == user_id, SchedulePause.last_day >= since
-            )
-        )
-        days: set[date] = set()
-        for pause in rows:
-            day = max(pause.first_day, since)
-            while day <= pause.last_day:
-                days.add(day)
-                day += timedelta(days=1)
+        return (await self.days_of([user_id], since)).get(user_id, set())
+
+    async def days_of(self, user_ids: Sequence[int], since: date) -> dict[int, set[date]]:
+        """Each learner's paused local days on or after `since`."""
+        days: dict[int, set[date]] = {}
+        for pauses in (await self.for_users(user_ids, since)).values():
+            for pause in pauses:
+                found = days.setdefault(pause.user_id, set())
+                day = max(pause.first_day, since)
+                while day <= pause.last_day:
+                    found.add(day)
+                    day += timedelta(days=1)
         return days
 
 
@@ -341,6 +352,49 @@ class ActivityRepository:
         )
         return list(rows.all())
 
+    async def completed_blocks_on(
+        self, days: Sequence[tuple[int, date]]
+    ) -> dict[tuple[int, date], list[FocusBlock]]:
+        """Completed blocks of each (learner, local date), in order."""
+        found: dict[tuple[int, date], list[FocusBlock]] = {key: [] for key in days}
+        if not days:
+            return found
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(
+                FocusBlock.user_id.in_({user_id for user_id, _ in days}),
+                FocusBlock.local_date.in_({day for _, day in days}),
+                FocusBlock.status == BlockStatus.COMPLETED,
+            )
+            .order_by(FocusBlock.started_at, FocusBlock.id)
+        )
+        for block in rows:
+            key = (block.user_id, block.local_date)
+            if key in found:
+                found[key].append(block)
+        return found
+
+    async def notes_on(
+        self, days: Sequence[tuple[int, date]]
+    ) -> dict[tuple[int, date], list[DailyNote]]:
+        """Notes of each (learner, local date), in order."""
+        found: dict[tuple[int, date], list[DailyNote]] = {key: [] for key in days}
+        if not days:
+            return found
+        rows = await self.session.scalars(
+            select(DailyNote)
+            .where(
+                DailyNote.user_id.in_({user_id for user_id, _ in days}),
+                DailyNote.local_date.in_({day for _, day in days}),
+            )
+            .order_by(DailyNote.created_at, DailyNote.id)
+        )
+        for note in rows:
+            key = (note.user_id, note.local_date)
+            if key in found:
+                found[key].append(note)
+        return found
+
     async def grants_for_blocks(self, block_ids: Sequence[int]) -> list[RewardGrant]:
         """Rewards taken for these blocks, in the order they were taken."""
         if not block_ids:
@@ -354,13 +408,22 @@ class ActivityRepository:
 
     async def completed_days(self, user_id: int, since: date) -> set[date]:
         """Local days since `since` with at least one completed block."""
-        rows = await self.session.scalars(
-            select(FocusBlock.local_date)
+        return (await self.completed_days_of([user_id], since)).get(user_id, set())
+
+    async def completed_days_of(self, user_ids: Sequence[int], since: date) -> dict[int, set[date]]:
+        """Each learner's local days since `since` with at least one completed block."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(FocusBlock.user_id, FocusBlock.local_date)
             .where(
-                FocusBlock.user_id == user_id,
+                FocusBlock.user_id.in_(user_ids),
                 FocusBlock.local_date >= since,
                 FocusBlock.status == BlockStatus.COMPLETED,
             )
             .distinct()
         )
-        return set(rows.all())
+        days: dict[int, set[date]] = {}
+        for user_id, day in rows.all():
+            days.setdefault(user_id, set()).add(day)
+        return days

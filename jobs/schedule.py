@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 import socket
-from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,6 +40,8 @@ TICK_JOB = "schedule-tick"
 WAKEUP_JOB = "schedule-wakeup"
 # Real seconds after a firing's instant at which the wake-up runs, so the clock has passed it.
 WAKE_SLACK = 0.05
+# Learners enrolled (or schedules re-armed) per transaction.
+UPKEEP_BATCH = 1000
 
 
 @dataclass
@@ -91,9 +93,16 @@ async def tick(context: CoachContext) -> None:
 
 async def _upkeep(context: CoachContext) -> None:
     services = context.services
+    enrolled = rearmed = 0
+    while True:
+        async with services.database.session() as session:
+            new = await services.scheduler.enroll(session, UPKEEP_BATCH)
+            again = await services.scheduler.rearm(session, UPKEEP_BATCH)
+            await session.commit()
+        enrolled, rearmed = enrolled + new, rearmed + again
+        if new < UPKEEP_BATCH and again < UPKEEP_BATCH:
+            break
     async with services.database.session() as session:
-        enrolled = await services.scheduler.enroll(session)
-        rearmed = await services.scheduler.rearm(session)
         vanished = await services.scheduler.expire_in_flight(session)
         await session.commit()
     if enrolled or rearmed:
@@ -103,65 +112,141 @@ async def _upkeep(context: CoachContext) -> None:
 
 
 async def _dispatch(context: CoachContext, state: Runtime) -> None:
+    """Claim and prepare batches while earlier ones are being sent: a pipeline, no gaps."""
+    settings = context.services.settings
+    # Room for about one batch ahead of the senders; claims waiting here are safe in the
+    # database (a process that dies leaves them to be taken over after the lease).
+    ready: asyncio.Queue[tuple[Claim, Prepared] | None] = asyncio.Queue(settings.schedule_batch)
+    senders = settings.schedule_concurrency
+
+    async def produce() -> None:
+        try:
+            async for claim, prepared in _prepared_batches(context, state):
+                await ready.put((claim, prepared))
+        finally:
+            for _ in range(senders):
+                await ready.put(None)
+
+    async def send() -> None:
+        while (item := await ready.get()) is not None:
+            claim, prepared = item
+            if context.application.running:
+                await deliver(context, state.owner, claim, prepared)
+            else:
+                await _settle(context, claim, state.owner, "release", "process stopping")
+
+    await asyncio.gather(produce(), *(send() for _ in range(senders)))
+
+
+async def _prepared_batches(
+    context: CoachContext, state: Runtime
+) -> AsyncIterator[tuple[Claim, Prepared]]:
+    """Released claims once (a 429, a stopped process), then due firings until none is left."""
     services = context.services
     batch_size = services.settings.schedule_batch
     async with services.database.session() as session:
-        # Released claims (a 429, a stopped process) are retried once per tick, not in a loop.
-        taken_over = await services.scheduler.reclaim(session, state.owner, batch_size)
+        batch = await services.scheduler.reclaim(session, state.owner, batch_size)
         await session.commit()
-    await _fan_out(context, state, taken_over.claims)
-    while context.application.running:
-        async with services.database.session() as session:
-            batch = await services.scheduler.claim_due(session, state.owner, batch_size)
-            await session.commit()
-        if not batch.examined:
-            return
+    while True:
         if batch.claims or batch.skipped:
             log.info(
                 "scheduling: claimed %d, skipped %d stale or paused",
                 len(batch.claims),
                 batch.skipped,
             )
-        await _fan_out(context, state, batch.claims)
+        if batch.claims:
+            try:
+                async with services.database.session() as session:
+                    prepared = await _prepare(context, session, batch.claims)
+            except Exception:
+                # Still claimed by this process: after the lease any process retries them.
+                log.exception("could not prepare %d scheduled message(s)", len(batch.claims))
+                return
+            for claim in batch.claims:
+                yield claim, prepared[claim.delivery_id]
+        if not context.application.running:
+            return
+        async with services.database.session() as session:
+            batch = await services.scheduler.claim_due(session, state.owner, batch_size)
+            await session.commit()
+        if not batch.examined:
+            return
 
 
-async def _fan_out(context: CoachContext, state: Runtime, claims: tuple[Claim, ...]) -> None:
-    """Send a batch a few at a time; the rate limiter sets the pace."""
-    pending = deque(claims)
+@dataclass(frozen=True)
+class Skip:
+    """A claim that is not sent after all: `skipped` (paused, left) or `failed`, and why."""
 
-    async def worker() -> None:
-        while pending:
-            claim = pending.popleft()
-            if context.application.running:
-                await deliver(context, state.owner, claim)
-            else:
-                await _settle(context, claim, state.owner, "release", "process stopping")
-
-    concurrency = context.services.settings.schedule_concurrency
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(claims)))))
+    reason: str
+    outcome: str = "skipped"
 
 
-async def deliver(context: CoachContext, owner: str, claim: Claim) -> None:
-    """Compose and send one claimed message and record the outcome; never raises."""
+Prepared = Outgoing | Skip | None
+
+
+async def _prepare(
+    context: CoachContext, session: Any, claims: tuple[Claim, ...]
+) -> dict[int, Prepared]:
+    """Each claim's message (None if the learner is gone), or why it is skipped."""
+    services = context.services
+    skips = await services.scheduler.skip_reasons(session, claims)
+    prepared: dict[int, Prepared] = {
+        delivery_id: Skip(reason) for delivery_id, reason in skips.items()
+    }
+    todo = [claim for claim in claims if claim.delivery_id not in skips]
+    nudges = await services.digests.nudges(
+        session, [(c.user_id, c.local_date) for c in todo if c.kind == ScheduleKind.NUDGE]
+    )
+    recaps = await services.digests.recaps(
+        session, [(c.user_id, c.local_date) for c in todo if c.kind == ScheduleKind.RECAP]
+    )
+    for claim in todo:
+        key = (claim.user_id, claim.local_date)
+        outgoing = None
+        if claim.kind == ScheduleKind.NUDGE:
+            nudge = nudges.get(key)
+            if nudge is not None:
+                markup = None if nudge.blocks_today else _start_button(nudge.profile)
+                outgoing = Outgoing(nudge.profile, schedule_render.nudge(nudge), markup)
+        elif claim.kind == ScheduleKind.RECAP:
+            recap = recaps.get(key)
+            if recap is not None:
+                markup = None if recap.blocks else _start_button(recap.profile)
+                outgoing = Outgoing(recap.profile, schedule_render.recap(recap), markup)
+        else:
+            try:
+                summary = await services.digests.weekly(session, claim.user_id, claim.local_date)
+            except Exception:
+                # One learner's summary must not hold up the batch.
+                log.exception("could not build the weekly summary of user %s", claim.user_id)
+                prepared[claim.delivery_id] = Skip("could not build the summary", "failed")
+                continue
+            if summary is not None:
+                outgoing = Outgoing(summary.profile, weekly=summary)
+        prepared[claim.delivery_id] = outgoing
+    return prepared
+
+
+async def deliver(context: CoachContext, owner: str, claim: Claim, prepared: Prepared) -> None:
+    """Send one prepared message and record the outcome; never raises."""
+    if isinstance(prepared, Skip):
+        await _settle(context, claim, owner, prepared.outcome, prepared.reason)
+        return
+    if prepared is None:
+        await _settle(context, claim, owner, "failed", "learner not found")
+        return
     services = context.services
     try:
         async with services.database.session() as session:
             decision = await services.scheduler.start_sending(session, claim, owner)
-            outgoing = None
-            if decision is SendDecision.SEND:
-                outgoing = await _compose(context, session, claim)
             await session.commit()
     except Exception:
-        log.exception("could not prepare the %s of user %s", claim.kind, claim.user_id)
-        await _settle(context, claim, owner, "failed", "could not compose the message")
-        return
+        log.exception("could not mark delivery %s as sending", claim.delivery_id)
+        return  # still claimed: retried after the lease
     if decision is not SendDecision.SEND:
         return
-    if outgoing is None:
-        await _settle(context, claim, owner, "failed", "learner not found")
-        return
     try:
-        await _send(context, claim, outgoing)
+        await _send(context, claim, prepared)
     except Forbidden:
         log.info("user %s blocked the bot; their schedule stops", claim.user_id)
         await _settle(context, claim, owner, "blocked", "blocked by the user")
@@ -182,24 +267,6 @@ async def deliver(context: CoachContext, owner: str, claim: Claim) -> None:
         await _settle(context, claim, owner, "failed", "unexpected error while sending")
     else:
         await _settle(context, claim, owner, "sent", None)
-
-
-async def _compose(context: CoachContext, session: Any, claim: Claim) -> Outgoing | None:
-    digests = context.services.digests
-    if claim.kind == ScheduleKind.WEEKLY:
-        summary = await digests.weekly(session, claim.user_id, claim.local_date)
-        return Outgoing(summary.profile, weekly=summary) if summary else None
-    if claim.kind == ScheduleKind.NUDGE:
-        nudge = await digests.nudge(session, claim.user_id, claim.local_date)
-        if nudge is None:
-            return None
-        markup = None if nudge.blocks_today else _start_button(nudge.profile)
-        return Outgoing(nudge.profile, schedule_render.nudge(nudge), markup)
-    recap = await digests.recap(session, claim.user_id, claim.local_date)
-    if recap is None:
-        return None
-    markup = None if recap.blocks else _start_button(recap.profile)
-    return Outgoing(recap.profile, schedule_render.recap(recap), markup)
 
 
 def _start_button(profile: Profile) -> InlineKeyboardMarkup:
@@ -240,6 +307,8 @@ async def _settle(
                 await scheduler.release(session, claim, owner, detail or "")
             elif outcome == "uncertain":
                 await scheduler.uncertain(session, claim, owner, detail or "")
+            elif outcome == "skipped":
+                await scheduler.skipped(session, claim, owner, detail or "")
             else:
                 await scheduler.failed(session, claim, owner, detail or "")
             await session.commit()
@@ -273,12 +342,14 @@ def wake_at(context: CoachContext, due: datetime | None) -> None:
     context.jobs.run_once(tick, when=delay + WAKE_SLACK, name=WAKEUP_JOB)
 
 
-def start(context_jobs: Any, tick_seconds: float) -> None:
-    """Start the safety tick (its first run is at start-up, to catch up after downtime)."""
-    context_jobs.run_repeating(
+def start(job_queue: Any, tick_seconds: float) -> None:
+    """Tick at start-up (to catch up after downtime), then every `tick_seconds`."""
+    # A repeating job added before the scheduler starts would skip a `first=0` run.
+    job_queue.run_once(tick, when=0, name=WAKEUP_JOB)
+    job_queue.run_repeating(
         tick,
         interval=tick_seconds,
-        first=0.0,
+        first=tick_seconds,
         name=TICK_JOB,
         # A long fan-out may overlap the next tick; that one returns at once.
         job_kwargs={"max_instances": 2},

@@ -295,6 +295,8 @@ async def test_the_weekly_summary_chart_and_draft_match_the_database(
     assert (delivery.status, delivery.local_date) == (DeliveryStatus.SENT, date(2026, 3, 8))
 
 
+# PTB itself reads RetryAfter.retry_after, which warns about its coming timedelta type.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 @pytest.mark.parametrize("bot_overrides", [clock_at("2026-03-02T08:59:20+08:00")])
 async def test_a_429_burst_is_retried_and_a_blocked_learner_stops_without_stopping_others(
     bot: RunningBot, emulator: BotApiEmulator, database_url: str
