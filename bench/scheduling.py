@@ -381,6 +381,7 @@ def machine() -> dict[str, str]:
     return {
         "cpu": model,
         "nproc": str(os.cpu_count()),
+        "load_average": " ".join(f"{value:.2f}" for value in os.getloadavg()),
         "python": platform.python_version(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

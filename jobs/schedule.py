@@ -190,6 +190,10 @@ async def _prepare(
     """Each claim's message (None if the learner is gone), or why it is skipped."""
     services = context.services
     skips = await services.scheduler.skip_reasons(session, claims)
+    allowed = services.settings.allowed_users
+    for claim in claims:
+        if allowed and claim.user_id not in allowed:
+            skips[claim.delivery_id] = "not on COACH_ALLOWED_USERS"
     prepared: dict[int, Prepared] = {
         delivery_id: Skip(reason) for delivery_id, reason in skips.items()
     }

@@ -1,4 +1,10 @@
-"""scheduling
+"""scheduling: schedules, scheduled_deliveries, schedule_pauses
+
+- schedules: one row per (learner, kind) with the local time, weekday, zone and the
+  precomputed next firing (indexed: what the ticker looks up);
+- scheduled_deliveries: one row per (learner, kind, local date), unique — what makes a
+  scheduled message go out at most once across restarts and replicas;
+- schedule_pauses: vacations (no messages, and the days never break a streak).
 
 Revision ID: 0002
 Revises: 0001
