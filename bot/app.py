@@ -8,7 +8,6 @@ from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,7 +21,18 @@ from bot import keyboards
 from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
-from bot.handlers import blocks, export, fallback, journal, onboarding, plan, quiz, rewards
+from bot.handlers import (
+    blocks,
+    export,
+    fallback,
+    journal,
+    onboarding,
+    plan,
+    quiz,
+    rewards,
+    schedule,
+)
+from bot.ratelimit import SlidingWindowRateLimiter
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -42,6 +52,8 @@ COMMANDS = (
     "quiz",
     "rewards",
     "export",
+    "settings",
+    "week",
     "timezone",
     "lang",
     "help",
@@ -59,6 +71,8 @@ COMMAND_DESCRIPTIONS = {
         "quiz": "测验复习",
         "rewards": "奖励菜单",
         "export": "导出我的数据",
+        "settings": "提醒时间与暂停",
+        "week": "一周小结",
         "timezone": "设置时区",
         "lang": "切换语言",
         "help": "帮助",
@@ -75,6 +89,8 @@ COMMAND_DESCRIPTIONS = {
         "quiz": "review with quizzes",
         "rewards": "reward menu",
         "export": "export my data",
+        "settings": "reminder times and pause",
+        "week": "weekly summary",
         "timezone": "set the timezone",
         "lang": "switch language",
         "help": "help",
@@ -84,7 +100,11 @@ COMMAND_DESCRIPTIONS = {
 
 # Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
 # catch-all handlers below; order matters only among handlers of the same group.
-FEATURES: tuple[Callable[[CoachApplication], None], ...] = (plan.register, quiz.register)
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = (
+    plan.register,
+    quiz.register,
+    schedule.register,
+)
 
 
 def build_application(services: Services, token: str) -> CoachApplication:
@@ -97,7 +117,8 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # At most COACH_SEND_RATE messages in any second; a 429 is retried after retry_after.
+        .rate_limiter(SlidingWindowRateLimiter(services.settings.send_rate, max_retries=3))
         .post_init(_on_startup)
     )
     # The builder cannot infer the custom context in the job queue's type.

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from coach.clock import Clock, ScaledClock
+from coach.digests import Digests, SectionSource
 from coach.plan.planner import Planner
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer
+from coach.schedule_times import Rule, parse_clock, parse_weekly
+from coach.scheduling import ScheduleDefaults, Scheduler, SchedulerConfig
 from coach.service import Coach, CoachConfig
 from coach.settings import Settings
 from coach.tutor.llm import LlmClient
 from coach.tutor.tutor import Tutor
+from coach.weekly_sections import weekly_sections as plan_and_quiz_sections
 from db.database import Database
 
 
 @dataclass
 class Services:
-    """Settings, database, clock, the coach and the plan, quiz and tutor use cases."""
+    """Settings, database, clock, the coach, and each feature's use cases."""
 
     settings: Settings
     database: Database
@@ -26,6 +31,8 @@ class Services:
     planner: Planner
     quizzer: Quizzer
     tutor: Tutor
+    scheduler: Scheduler
+    digests: Digests
 
     async def close(self) -> None:
         """Release the database pool and the LLM client's connections."""
@@ -33,9 +40,16 @@ class Services:
         await self.database.dispose()
 
 
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Wire the services from the settings (the clock may be injected by tests)."""
-    clock = clock or ScaledClock(settings.clock_speed, settings.clock_anchor)
+def build_services(
+    settings: Settings, clock: Clock | None = None, weekly_sections: SectionSource | None = None
+) -> Services:
+    """Wire the services from the settings (the clock may be injected by tests).
+
+    `weekly_sections` adds the plan, quiz and demo sections to the weekly summary once those
+    features exist.
+    """
+    start = settings.clock_start.timestamp() if settings.clock_start else None
+    clock = clock or ScaledClock(settings.clock_speed, settings.clock_anchor, start)
     config = CoachConfig(
         default_language=settings.language,
         default_timezone=settings.timezone,
@@ -59,4 +73,18 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         planner=planner,
         quizzer=quizzer,
         tutor=Tutor(llm, coach, planner, clock),
+        scheduler=Scheduler(scheduler_config(settings), clock, coach),
+        digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
+    )
+
+
+def scheduler_config(settings: Settings) -> SchedulerConfig:
+    """Scheduling's settings: the default schedule, the grace window and the claim lease."""
+    weekly = parse_weekly(settings.weekly_time)
+    nudge, recap = parse_clock(settings.nudge_time), parse_clock(settings.recap_time)
+    assert weekly is not None and nudge is not None and recap is not None, "settings validate"
+    return SchedulerConfig(
+        defaults=ScheduleDefaults(nudge=Rule(nudge), recap=Rule(recap), weekly=weekly),
+        grace=timedelta(minutes=settings.schedule_grace_minutes),
+        lease=timedelta(seconds=settings.schedule_lease_seconds),
     )

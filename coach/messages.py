@@ -7,6 +7,7 @@ from typing import Final, Literal
 
 from coach.catalogs import plan as plan_catalog
 from coach.catalogs import quiz as quiz_catalog
+from coach.catalogs import schedule as schedule_catalog
 from coach.catalogs import tutor as tutor_catalog
 
 Language = Literal["zh", "en"]
@@ -37,6 +38,8 @@ ZH: Final[dict[str, str]] = {
         "/quiz — 测验复习（间隔重复）；/quiz explain；/quiz stats\n"
         "把 .md 计划文件发给我，就能导入你自己的计划；直接发消息可以和我聊学习\n"
         "/export — 导出你的全部数据（JSON 文件）\n"
+        "/settings — 提醒时间、时区和暂停（例如 /settings nudge 08:30、/settings pause 7）\n"
+        "/week [last|N] — 一周小结：图表 + Markdown 草稿\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
         "/help — 显示这条帮助"
@@ -136,6 +139,8 @@ EN: Final[dict[str, str]] = {
         "/quiz — spaced-repetition quizzes; /quiz explain; /quiz stats\n"
         "Send me your .md plan file to import it; send any message to talk about your studies\n"
         "/export — all your data as a JSON file\n"
+        "/settings — reminder times, timezone and pause (e.g. /settings nudge 08:30, /settings pause 7)\n"
+        "/week [last|N] — a week's summary: chart + Markdown draft\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
         "/help — this help"
@@ -211,7 +216,12 @@ EN: Final[dict[str, str]] = {
 }
 
 # Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
-FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (plan_catalog, quiz_catalog, tutor_catalog)
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
+    plan_catalog,
+    quiz_catalog,
+    tutor_catalog,
+    schedule_catalog,
+)
 
 
 def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:

@@ -37,6 +37,7 @@ from db.repositories import (
     UpdateLedger,
     UserRepository,
 )
+from db.scheduling import PauseRepository
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,10 @@ class Coach:
         elif user.chat_id != who.chat_id or (who.first_name and user.first_name != who.first_name):
             user.chat_id = who.chat_id
             user.first_name = who.first_name[:128] or user.first_name
+            user.updated_at = now
+        if not user.active:
+            # They blocked the bot once and write again: scheduled messages resume.
+            user.active = True
             user.updated_at = now
         return user
 
@@ -390,6 +395,7 @@ class Coach:
         running = await blocks.running_for(user.id)
         done_today = [BlockView.of(block) for block in await blocks.completed_on(user.id, today)]
         days = await blocks.completed_days(user.id, today - STREAK_WINDOW)
+        paused = await PauseRepository(session).days_since(user.id, today - STREAK_WINDOW)
         return StatusReport(
             profile=profile,
             now=now,
@@ -397,7 +403,7 @@ class Coach:
             running=BlockView.of(running) if running else None,
             blocks_today=len(done_today),
             minutes_today=sum(block.worked_minutes for block in done_today),
-            streak=streak_days(days, today),
+            streak=streak_days(days, today, paused),
         )
 
     # -- rewards ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from coach.schedule_times import parse_clock, parse_weekly
 from coach.timezones import parse_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
@@ -34,6 +36,27 @@ class Settings(BaseSettings):
     clock_speed: float = Field(default=1.0, gt=0, alias="COACH_CLOCK_SPEED")
     # With a clock speed other than 1, the real instant at which both timelines agree.
     clock_anchor: float | None = Field(default=None, alias="COACH_CLOCK_ANCHOR")
+    # Tests and demos only: what the coach's clock reads at the anchor (ISO 8601 with an offset,
+    # or Unix time), e.g. a minute before a nudge or a DST transition day.
+    clock_start: datetime | None = Field(default=None, alias="COACH_CLOCK_START")
+    # The schedule a new learner gets, in their own timezone.
+    nudge_time: str = Field(default="09:00", alias="COACH_NUDGE_TIME")
+    recap_time: str = Field(default="21:30", alias="COACH_RECAP_TIME")
+    weekly_time: str = Field(default="sun 20:00", alias="COACH_WEEKLY_TIME")
+    # A scheduled message found this late (the bot was down) is skipped instead of sent.
+    schedule_grace_minutes: int = Field(
+        default=120, ge=1, le=720, alias="COACH_SCHEDULE_GRACE_MINUTES"
+    )
+    # The safety tick (real seconds); exact wake-ups at the next due time come on top.
+    schedule_tick_seconds: float = Field(default=30.0, gt=0, alias="COACH_SCHEDULE_TICK_SECONDS")
+    # Due messages claimed per database transaction, and sent side by side.
+    schedule_batch: int = Field(default=50, ge=1, le=1000, alias="COACH_SCHEDULE_BATCH")
+    schedule_concurrency: int = Field(default=4, ge=1, le=64, alias="COACH_SCHEDULE_CONCURRENCY")
+    # Seconds (on the coach's clock) a claim is held before another process may take it over.
+    schedule_lease_seconds: int = Field(default=300, ge=10, alias="COACH_SCHEDULE_LEASE_SECONDS")
+    # Messages in any one second to Telegram, for everything this process sends (Telegram
+    # allows about 30 per bot); with several replicas, split it between them.
+    send_rate: float = Field(default=30.0, ge=1, le=1000, alias="COACH_SEND_RATE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # Any OpenAI-compatible chat API (hosted, Ollama, vLLM, LM Studio); unset: offline replies.
     llm_base_url: str | None = Field(default=None, alias="LLM_BASE_URL")
@@ -87,6 +110,27 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         """Whether an LLM is configured."""
         return bool(self.llm_base_url and self.llm_model)
+
+    @field_validator("nudge_time", "recap_time")
+    @classmethod
+    def _check_clock(cls, value: str) -> str:
+        if parse_clock(value) is None:
+            raise ValueError(f"not a HH:MM time: {value!r}")
+        return value
+
+    @field_validator("weekly_time")
+    @classmethod
+    def _check_weekly(cls, value: str) -> str:
+        if parse_weekly(value) is None:
+            raise ValueError(f"not a 'DAY HH:MM' weekly time (e.g. 'sun 20:00'): {value!r}")
+        return value
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware_start(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("COACH_CLOCK_START needs a UTC offset, e.g. 2026-03-08T08:59:00-05:00")
+        return value
 
     @cached_property
     def zone(self) -> ZoneInfo:

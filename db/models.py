@@ -287,3 +287,70 @@ class CoachMessage(Base):
     content: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | offline
     created_at: Mapped[datetime]
+
+
+class Schedule(Base):
+    """One kind of scheduled message for one learner, with its next due instant precomputed.
+
+    `next_due_at` is NULL while the schedule is switched off or the learner blocked the bot;
+    `zone` is the timezone it was computed in, so a changed timezone is noticed.
+    """
+
+    __tablename__ = "schedules"
+    __table_args__ = (Index("ix_schedules_next_due_at", "next_due_at"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Local time of day in minutes after midnight, and the weekday (0 = Monday) for weekly kinds.
+    local_minutes: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer, default=None)
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    zone: Mapped[str] = mapped_column(String(64))
+    next_due_at: Mapped[datetime | None]
+    next_local_date: Mapped[date | None] = mapped_column(Date, default=None)
+    updated_at: Mapped[datetime]
+
+
+class ScheduledDelivery(Base):
+    """One scheduled message for one learner and local date: claimed, sent, skipped or failed.
+
+    The unique (user, kind, local date) constraint is what makes a message go out at most once,
+    whatever number of processes race for it.
+    """
+
+    __tablename__ = "scheduled_deliveries"
+    __table_args__ = (
+        UniqueConstraint(
+            "user_id", "kind", "local_date", name="uq_scheduled_deliveries_occurrence"
+        ),
+        Index("ix_scheduled_deliveries_status_claimed_at", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    # claimed → sending → sent | failed | unknown; claimed → skipped (stale or paused).
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    sent_at: Mapped[datetime | None]
+    late: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    detail: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class SchedulePause(Base):
+    """A vacation: no scheduled messages on these local days, and they don't break the streak."""
+
+    __tablename__ = "schedule_pauses"
+    __table_args__ = (Index("ix_schedule_pauses_user_last_day", "user_id", "last_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]

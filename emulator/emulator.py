@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.faults import Fault, FaultPlan
+from emulator.ratelimit import SlidingWindowLimit
 from emulator.schema import BotApiSchema
 from emulator.server import ApiServer
 from emulator.state import BotMessageListener, EmulatorState
@@ -188,3 +189,24 @@ class BotApiEmulator:
     def clear_faults(self) -> None:
         """Forget faults that have not fired yet."""
         self._faults.clear()
+
+    # Flood limit
+
+    def enforce_rate_limit(self, per_second: int | None = 30, window: float = 1.0) -> None:
+        """Refuse message-sending calls beyond `per_second` in any `window` seconds with 429.
+
+        As Telegram does for a bot's overall flood limit: the refused call has no effect and
+        its error carries ``retry_after`` (whole seconds until a slot frees). Calls that send
+        no message (getUpdates, answerCallbackQuery, sendChatAction, edits) are not counted.
+        None switches enforcement off.
+        """
+        if per_second is None:
+            self._server.rate_limit = None
+            return
+        self._server.rate_limit = SlidingWindowLimit(round(per_second * window), window)
+
+    @property
+    def rate_limited(self) -> int:
+        """How many calls the enforced flood limit refused with 429."""
+        limit = self._server.rate_limit
+        return limit.refused if limit is not None else 0

@@ -13,6 +13,7 @@ from emulator.errors import ApiError, bad_request, default_description
 from emulator.faults import Fault, FaultPlan
 from emulator.methods import HANDLERS, Call
 from emulator.params import RequestBodyError, UploadedFile, decode_params, read_request
+from emulator.ratelimit import SlidingWindowLimit, counts_as_message
 from emulator.state import EmulatorState
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ class ApiServer:
     def __init__(self, state: EmulatorState, faults: FaultPlan) -> None:
         self._state = state
         self._faults = faults
+        #: When set, message-sending calls beyond the limit get 429 with a retry_after.
+        self.rate_limit: SlidingWindowLimit | None = None
 
     def build_app(self) -> web.Application:
         """The aiohttp application serving /bot<token>/<method> and /file/bot<token>/<path>."""
@@ -63,6 +66,10 @@ class ApiServer:
             response = await self._apply_fault(request, fault)
             if response is not None:
                 return response
+        if self.rate_limit is not None and counts_as_message(method):
+            retry_after = self.rate_limit.admit()
+            if retry_after is not None:
+                return _error(ApiError(429, default_description(429, retry_after), retry_after))
         try:
             result = await self._dispatch(method, params, attachments)
         except ApiError as exc:

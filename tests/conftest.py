@@ -76,7 +76,12 @@ async def _drop_postgres_database(admin_url: str, name: str) -> None:
         database=url.database or "postgres",
     )
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except asyncpg.InsufficientPrivilegeError:
+            # FORCE may have to stop an autovacuum worker, which needs pg_signal_backend.
+            await asyncio.sleep(1)
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:
         await connection.close()
 

@@ -1,0 +1,508 @@
+"""Scheduled coaching: every learner's schedule, and the life of each scheduled delivery.
+
+What is due lives in the database: each (learner, kind) has its next firing precomputed in
+`schedules.next_due_at`. A process claims due firings in one short transaction (locking the
+schedule rows with SKIP LOCKED on PostgreSQL), inserts one `scheduled_deliveries` row per
+firing — unique per (learner, kind, local date), so no firing can be claimed twice — and
+advances the schedule. The delivery then goes claimed → sending → sent/failed, each step
+committed, so a message is sent at most once even across crashes and replicas:
+
+- `claimed` rows of a process that died are taken over after the lease;
+- a `sending` row whose sender vanished is marked `unknown` and never sent again;
+- a firing found more than the grace window late is recorded as `skipped`, never sent.
+
+Methods flush and never commit; the caller commits.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.clock import Clock
+from coach.digests import profile_of
+from coach.schedule_commands import MAX_PAUSE_DAYS
+from coach.schedule_times import Occurrence, Rule, ScheduleKind, next_occurrence
+from coach.service import Coach
+from coach.timezones import parse_timezone
+from coach.views import Identity, Profile
+from db.models import Schedule, ScheduledDelivery, SchedulePause, User
+from db.repositories import UserRepository
+from db.scheduling import (
+    DeliveryRepository,
+    DeliveryStatus,
+    PauseRepository,
+    ScheduleRepository,
+)
+
+# A firing sent this much after its time says that it is late.
+LATE_AFTER = timedelta(minutes=2)
+KINDS = (ScheduleKind.NUDGE, ScheduleKind.RECAP, ScheduleKind.WEEKLY)
+
+
+@dataclass(frozen=True)
+class ScheduleDefaults:
+    """The schedule a new learner gets."""
+
+    nudge: Rule
+    recap: Rule
+    weekly: Rule
+
+    def rule(self, kind: ScheduleKind) -> Rule:
+        """The default rule of one kind."""
+        return {
+            ScheduleKind.NUDGE: self.nudge,
+            ScheduleKind.RECAP: self.recap,
+            ScheduleKind.WEEKLY: self.weekly,
+        }[kind]
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """The settings scheduling needs."""
+
+    defaults: ScheduleDefaults
+    # A firing found later than this is skipped rather than sent.
+    grace: timedelta
+    # How long a claim is held before another process may take it over.
+    lease: timedelta
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One kind of message in a learner's schedule."""
+
+    kind: ScheduleKind
+    rule: Rule
+    enabled: bool
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ScheduleOverview:
+    """What `/settings` shows."""
+
+    profile: Profile
+    entries: tuple[ScheduleEntry, ...]
+    pause: tuple[date, date] | None
+    now: datetime
+
+    def entry(self, kind: ScheduleKind) -> ScheduleEntry:
+        """The entry of one kind."""
+        return next(entry for entry in self.entries if entry.kind == kind)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A firing this process has claimed and now owes the learner."""
+
+    delivery_id: int
+    user_id: int
+    kind: ScheduleKind
+    local_date: date
+    due_at: datetime
+    late: bool
+
+
+class SendDecision(enum.Enum):
+    """Whether a claimed delivery should go out now."""
+
+    SEND = "send"
+    TAKEN = "taken"  # another process took the claim over
+
+
+@dataclass(frozen=True)
+class ClaimBatch:
+    """The claims of one transaction, and how many firings were skipped as stale or paused."""
+
+    claims: tuple[Claim, ...]
+    skipped: int
+    examined: int
+
+
+class Scheduler:
+    """Schedules per learner, claiming of due firings, and delivery bookkeeping."""
+
+    def __init__(self, config: SchedulerConfig, clock: Clock, coach: Coach) -> None:
+        self.config = config
+        self.clock = clock
+        self.coach = coach
+
+    # -- the learner's settings -------------------------------------------------------------
+
+    async def overview(self, session: AsyncSession, who: Identity) -> ScheduleOverview:
+        """The learner's schedule, creating the default one on first use."""
+        user = await self._user(session, who)
+        return await self._overview(session, user)
+
+    async def set_time(
+        self, session: AsyncSession, who: Identity, kind: ScheduleKind, rule: Rule
+    ) -> ScheduleOverview:
+        """Move one kind to a new local time (and weekday, for the weekly summary); switch it on."""
+        user = await self._user(session, who)
+        schedule = (await self._schedules(session, user))[kind]
+        schedule.local_minutes = rule.local_minutes
+        schedule.weekday = rule.weekday if kind == ScheduleKind.WEEKLY else None
+        schedule.enabled = True
+        await self._arm(session, user, [schedule])
+        return await self._overview(session, user)
+
+    async def switch_off(
+        self, session: AsyncSession, who: Identity, kind: ScheduleKind
+    ) -> ScheduleOverview:
+        """Stop one kind of message until it is set again."""
+        user = await self._user(session, who)
+        schedule = (await self._schedules(session, user))[kind]
+        schedule.enabled = False
+        await self._arm(session, user, [schedule])
+        return await self._overview(session, user)
+
+    async def set_timezone(
+        self, session: AsyncSession, who: Identity, name: str
+    ) -> ScheduleOverview | None:
+        """Change the learner's timezone and recompute every firing; None for a bad name."""
+        if parse_timezone(name) is None:
+            return None
+        if await self.coach.set_timezone(session, who, name) is None:
+            return None
+        user = await self._user(session, who)
+        await self._arm(session, user, (await self._schedules(session, user)).values())
+        return await self._overview(session, user)
+
+    async def pause(self, session: AsyncSession, who: Identity, days: int) -> ScheduleOverview:
+        """No scheduled messages from today for `days` days; those days never break a streak."""
+        if not 1 <= days <= MAX_PAUSE_DAYS:
+            raise ValueError(f"a pause lasts 1 to {MAX_PAUSE_DAYS} days")
+        user = await self._user(session, who)
+        today = self._today(user)
+        await self._end_pauses(session, user, today)
+        await PauseRepository(session).add(
+            SchedulePause(
+                user_id=user.id,
+                first_day=today,
+                last_day=today + timedelta(days=days - 1),
+                created_at=self.clock.now(),
+            )
+        )
+        await self._arm(session, user, (await self._schedules(session, user)).values())
+        return await self._overview(session, user)
+
+    async def resume(self, session: AsyncSession, who: Identity) -> tuple[ScheduleOverview, bool]:
+        """End the pause now; the flag says whether there was one."""
+        user = await self._user(session, who)
+        ended = await self._end_pauses(session, user, self._today(user))
+        if ended:
+            await self._arm(session, user, (await self._schedules(session, user)).values())
+        return await self._overview(session, user), ended
+
+    async def resync(self, session: AsyncSession, user_id: int) -> None:
+        """Recompute a learner's firings (after their timezone changed elsewhere)."""
+        user = await session.get(User, user_id)
+        if user is None:
+            return
+        schedules = await ScheduleRepository(session).for_user(user.id)
+        if any(schedule.zone != user.timezone for schedule in schedules):
+            await self._arm(session, user, schedules)
+
+    async def _user(self, session: AsyncSession, who: Identity) -> User:
+        profile = await self.coach.profile(session, who)
+        user = await session.get(User, profile.user_id)
+        assert user is not None, "Coach.profile creates the learner"
+        return user
+
+    def _today(self, user: User) -> date:
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).date()
+
+    async def _schedules(self, session: AsyncSession, user: User) -> dict[ScheduleKind, Schedule]:
+        repository = ScheduleRepository(session)
+        found = {ScheduleKind(s.kind): s for s in await repository.for_user(user.id)}
+        missing = [kind for kind in KINDS if kind not in found]
+        if missing:
+            await repository.add_missing(self._defaults(user, missing, self.clock.now()))
+            found = {ScheduleKind(s.kind): s for s in await repository.for_user(user.id)}
+        return found
+
+    async def _end_pauses(self, session: AsyncSession, user: User, today: date) -> bool:
+        """Cut the current pause to yesterday and drop future ones; True if any was running."""
+        pauses = PauseRepository(session)
+        ended = False
+        while (pause := await pauses.current_or_next(user.id, today)) is not None:
+            ended = True
+            if pause.first_day < today:
+                pause.last_day = today - timedelta(days=1)
+                await session.flush()
+            else:
+                await pauses.remove(pause)
+        return ended
+
+    async def _overview(self, session: AsyncSession, user: User) -> ScheduleOverview:
+        schedules = await self._schedules(session, user)
+        today = self._today(user)
+        pause = await PauseRepository(session).current_or_next(user.id, today)
+        return ScheduleOverview(
+            profile=profile_of(user),
+            entries=tuple(
+                ScheduleEntry(
+                    kind,
+                    Rule(schedules[kind].local_minutes, schedules[kind].weekday),
+                    schedules[kind].enabled,
+                    schedules[kind].next_due_at,
+                )
+                for kind in KINDS
+            ),
+            pause=(pause.first_day, pause.last_day) if pause is not None else None,
+            now=self.clock.now(),
+        )
+
+    async def _arm(self, session: AsyncSession, user: User, schedules: Iterable[Schedule]) -> None:
+        """Recompute the next firing of these schedules from now."""
+        now = self.clock.now()
+        zone = ZoneInfo(user.timezone)
+        today = now.astimezone(zone).date()
+        paused = _paused_checker(await PauseRepository(session).for_users([user.id], today))
+        deliveries = DeliveryRepository(session)
+        for schedule in schedules:
+            taken = await deliveries.dates_taken(user.id, schedule.kind, today - timedelta(days=1))
+            occurrence = None
+            if schedule.enabled and user.active:
+                occurrence = next_occurrence(
+                    _rule(schedule),
+                    zone,
+                    now,
+                    excluded=_excluding(paused, user.id, taken),
+                )
+            _place(schedule, user.timezone, occurrence, now)
+        await session.flush()
+
+    def _defaults(self, user: User, kinds: Sequence[ScheduleKind], now: datetime) -> list[Schedule]:
+        zone = ZoneInfo(user.timezone)
+        schedules = []
+        for kind in kinds:
+            rule = self.config.defaults.rule(kind)
+            schedule = Schedule(
+                user_id=user.id,
+                kind=kind.value,
+                local_minutes=rule.local_minutes,
+                weekday=rule.weekday,
+                enabled=True,
+            )
+            occurrence = next_occurrence(rule, zone, now) if user.active else None
+            _place(schedule, user.timezone, occurrence, now)
+            schedules.append(schedule)
+        return schedules
+
+    # -- upkeep -----------------------------------------------------------------------------
+
+    async def enroll(self, session: AsyncSession, limit: int = 1000) -> int:
+        """Give active learners without a schedule the default one; returns how many."""
+        users = await ScheduleRepository(session).users_without_schedules(limit)
+        now = self.clock.now()
+        schedules = [s for user in users for s in self._defaults(user, KINDS, now)]
+        await ScheduleRepository(session).add_missing(schedules)
+        return len(users)
+
+    async def rearm(self, session: AsyncSession, limit: int = 1000) -> int:
+        """Arm switched-on schedules of learners who are active again; returns how many."""
+        unarmed = await ScheduleRepository(session).unarmed(limit)
+        for schedule, user in unarmed:
+            await self._arm(session, user, [schedule])
+        return len(unarmed)
+
+    async def expire_in_flight(self, session: AsyncSession) -> int:
+        """Mark deliveries whose sender vanished mid-request as `unknown` (never resent)."""
+        return await DeliveryRepository(session).give_up_in_flight(
+            self.clock.now() - self.config.lease
+        )
+
+    async def earliest_due(self, session: AsyncSession) -> datetime | None:
+        """When the next firing of any learner is due."""
+        return await ScheduleRepository(session).earliest_due()
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    async def claim_due(self, session: AsyncSession, owner: str, limit: int) -> ClaimBatch:
+        """Claim up to `limit` due firings for `owner` and advance their schedules."""
+        now = self.clock.now()
+        rows = await ScheduleRepository(session).lock_due(now, limit)
+        if not rows:
+            return ClaimBatch((), 0, 0)
+        pauses = await PauseRepository(session).for_users(
+            sorted({row.schedule.user_id for row in rows}), (now - timedelta(days=2)).date()
+        )
+        paused = _paused_checker(pauses)
+        inserts = []
+        for row in rows:
+            schedule = row.schedule
+            if not row.active:
+                _place(schedule, schedule.zone, None, now)
+                continue
+            zone = ZoneInfo(row.timezone)
+            rule = _rule(schedule)
+            if schedule.zone != row.timezone or schedule.next_local_date is None:
+                # The timezone changed behind the schedule's back: recompute, send nothing yet.
+                _place(schedule, row.timezone, next_occurrence(rule, zone, now), now)
+                continue
+            assert schedule.next_due_at is not None, "due rows have a firing"
+            day, due = schedule.next_local_date, schedule.next_due_at
+            status, detail = DeliveryStatus.CLAIMED, None
+            if now - due > self.config.grace:
+                status, detail = DeliveryStatus.SKIPPED, "past the grace window"
+            elif paused(schedule.user_id, day):
+                status, detail = DeliveryStatus.SKIPPED, "paused"
+            inserts.append(
+                {
+                    "user_id": schedule.user_id,
+                    "kind": schedule.kind,
+                    "local_date": day,
+                    "due_at": due,
+                    "status": status,
+                    "claimed_by": owner if status == DeliveryStatus.CLAIMED else None,
+                    "claimed_at": now,
+                    "attempts": 0,
+                    "late": now - due > LATE_AFTER,
+                    "detail": detail,
+                }
+            )
+            following = next_occurrence(
+                rule,
+                zone,
+                now,
+                earliest=day + timedelta(days=1),
+                excluded=_excluding(paused, schedule.user_id),
+            )
+            _place(schedule, row.timezone, following, now)
+        inserted = await DeliveryRepository(session).insert_new(inserts)
+        await session.flush()
+        claims = tuple(_claim(d) for d in inserted if d.status == DeliveryStatus.CLAIMED)
+        skipped = sum(1 for d in inserted if d.status == DeliveryStatus.SKIPPED)
+        return ClaimBatch(claims, skipped, len(rows))
+
+    async def reclaim(self, session: AsyncSession, owner: str, limit: int) -> ClaimBatch:
+        """Take over claims nobody works on (released after a 429, or of a dead process)."""
+        now = self.clock.now()
+        rows = await DeliveryRepository(session).lock_released(now - self.config.lease, limit)
+        claims, skipped = [], 0
+        for delivery in rows:
+            if now - delivery.due_at > self.config.grace:
+                delivery.status, delivery.detail = DeliveryStatus.SKIPPED, "past the grace window"
+                skipped += 1
+                continue
+            delivery.claimed_by, delivery.claimed_at = owner, now
+            delivery.late = now - delivery.due_at > LATE_AFTER
+            claims.append(_claim(delivery))
+        await session.flush()
+        return ClaimBatch(tuple(claims), skipped, len(rows))
+
+    # -- one delivery -----------------------------------------------------------------------
+
+    async def skip_reasons(self, session: AsyncSession, claims: Sequence[Claim]) -> dict[int, str]:
+        """Claims that must not go out after all, by delivery id: the learner paused or left."""
+        ids = sorted({claim.user_id for claim in claims})
+        users = await UserRepository(session).get_many(ids)
+        earliest = min((claim.local_date for claim in claims), default=None)
+        pauses = await PauseRepository(session).for_users(ids, earliest) if earliest else {}
+        paused = _paused_checker(pauses)
+        reasons = {}
+        for claim in claims:
+            user = users.get(claim.user_id)
+            if user is None or not user.active:
+                reasons[claim.delivery_id] = "inactive"
+            elif paused(claim.user_id, claim.local_date):
+                reasons[claim.delivery_id] = "paused"
+        return reasons
+
+    async def start_sending(self, session: AsyncSession, claim: Claim, owner: str) -> SendDecision:
+        """Mark a claim as in flight; TAKEN if another process took it over meanwhile."""
+        if await DeliveryRepository(session).start_sending(
+            claim.delivery_id, owner, self.clock.now()
+        ):
+            return SendDecision.SEND
+        return SendDecision.TAKEN
+
+    async def skipped(self, session: AsyncSession, claim: Claim, owner: str, reason: str) -> None:
+        """Not sent after all (paused, or no longer active)."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.SKIPPED, detail=reason
+        )
+
+    async def sent(self, session: AsyncSession, claim: Claim, owner: str) -> None:
+        """Telegram accepted the message."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.SENT, sent_at=self.clock.now()
+        )
+
+    async def failed(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
+        """Telegram refused the message for good."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.FAILED, detail=detail
+        )
+
+    async def uncertain(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
+        """The request may or may not have arrived (a timeout): never sent again."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.UNKNOWN, detail=detail
+        )
+
+    async def release(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
+        """Not delivered but worth retrying (rate limit, network): back to claimed, unowned."""
+        await DeliveryRepository(session).settle(
+            claim.delivery_id, owner, DeliveryStatus.CLAIMED, detail=detail
+        )
+
+    async def blocked(self, session: AsyncSession, claim: Claim, owner: str) -> None:
+        """The learner blocked the bot: inactive, schedule stopped, this delivery failed."""
+        await self.failed(session, claim, owner, "blocked by the user")
+        user = await session.get(User, claim.user_id)
+        now = self.clock.now()
+        if user is not None:
+            user.active = False
+            user.updated_at = now
+        await ScheduleRepository(session).stop_all(claim.user_id, now)
+        await session.flush()
+
+
+def _rule(schedule: Schedule) -> Rule:
+    return Rule(schedule.local_minutes, schedule.weekday)
+
+
+def _place(schedule: Schedule, zone: str, occurrence: Occurrence | None, now: datetime) -> None:
+    schedule.zone = zone
+    schedule.next_due_at = occurrence.due_at if occurrence else None
+    schedule.next_local_date = occurrence.local_date if occurrence else None
+    schedule.updated_at = now
+
+
+def _paused_checker(
+    pauses: dict[int, list[SchedulePause]],
+) -> Callable[[int, date], bool]:
+    def paused(user_id: int, day: date) -> bool:
+        return any(p.first_day <= day <= p.last_day for p in pauses.get(user_id, ()))
+
+    return paused
+
+
+def _excluding(
+    paused: Callable[[int, date], bool], user_id: int, taken: Collection[date] = frozenset()
+) -> Callable[[date], bool]:
+    """Days a learner gets no firing: paused ones, and ones already delivered."""
+
+    def excluded(day: date) -> bool:
+        return day in taken or paused(user_id, day)
+
+    return excluded
+
+
+def _claim(delivery: ScheduledDelivery) -> Claim:
+    return Claim(
+        delivery_id=delivery.id,
+        user_id=delivery.user_id,
+        kind=ScheduleKind(delivery.kind),
+        local_date=delivery.local_date,
+        due_at=delivery.due_at,
+        late=delivery.late,
+    )

@@ -1,0 +1,307 @@
+"""Schedules and the delivery life cycle against a real, migrated database, without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import scheduler_config
+from coach.schedule_times import Rule, ScheduleKind
+from coach.scheduling import Claim, Scheduler, SendDecision
+from coach.service import Coach, CoachConfig
+from coach.views import Identity
+from db.database import Database
+from db.models import BlockStatus, FocusBlock, Schedule, ScheduledDelivery, User
+from db.scheduling import DeliveryStatus
+from tests.conftest import ManualClock, make_settings
+
+LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
+MEI = Identity(user_id=1002, chat_id=1002, first_name="Mei")
+# Monday 2026-03-02, 08:00 in Shanghai.
+MONDAY_8AM = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_8AM)
+
+
+@pytest.fixture
+def coach(clock: ManualClock) -> Coach:
+    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
+
+
+@pytest.fixture
+def scheduler(database_url: str, clock: ManualClock, coach: Coach) -> Scheduler:
+    settings = make_settings(database_url, "http://127.0.0.1:9")
+    return Scheduler(scheduler_config(settings), clock, coach)
+
+
+async def _enroll(database: Database, coach: Coach, scheduler: Scheduler, *who: Identity) -> None:
+    async with database.session() as session:
+        for identity in who:
+            await coach.profile(session, identity)
+        await scheduler.enroll(session)
+        await session.commit()
+
+
+async def _claim(database: Database, scheduler: Scheduler, owner: str = "a") -> list[Claim]:
+    async with database.session() as session:
+        batch = await scheduler.claim_due(session, owner, 100)
+        await session.commit()
+    return list(batch.claims)
+
+
+async def _schedule(database: Database, user_id: int, kind: str) -> Schedule:
+    async with database.session() as session:
+        schedule = await session.get(Schedule, (user_id, kind))
+    assert schedule is not None
+    return schedule
+
+
+async def _deliveries(database: Database) -> list[ScheduledDelivery]:
+    async with database.session() as session:
+        rows = await session.scalars(select(ScheduledDelivery).order_by(ScheduledDelivery.id))
+        return list(rows.all())
+
+
+async def test_new_learners_get_the_default_schedule_in_their_timezone(
+    database: Database, coach: Coach, scheduler: Scheduler
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    nudge = await _schedule(database, LIN.user_id, "nudge")
+    recap = await _schedule(database, LIN.user_id, "recap")
+    weekly = await _schedule(database, LIN.user_id, "weekly")
+    # 09:00 and 21:30 today in Shanghai; the weekly summary on Sunday 20:00.
+    assert nudge.next_due_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert recap.next_due_at == datetime(2026, 3, 2, 13, 30, tzinfo=UTC)
+    assert weekly.next_due_at == datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+    assert (weekly.weekday, weekly.next_local_date) == (6, date(2026, 3, 8))
+    async with database.session() as session:
+        assert await scheduler.enroll(session) == 0, "enrolling twice adds nothing"
+
+
+async def test_a_due_firing_is_claimed_once_and_the_schedule_moves_to_tomorrow(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    assert await _claim(database, scheduler) == []
+    clock.advance(hours=1)
+    [claim] = await _claim(database, scheduler, "a")
+    assert (claim.kind, claim.local_date, claim.late) == (
+        ScheduleKind.NUDGE,
+        date(2026, 3, 2),
+        False,
+    )
+    assert await _claim(database, scheduler, "b") == []
+    nudge = await _schedule(database, LIN.user_id, "nudge")
+    assert nudge.next_due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+
+
+async def test_moving_the_nudge_later_after_it_was_sent_waits_for_tomorrow(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    clock.advance(hours=1)
+    [claim] = await _claim(database, scheduler)
+    async with database.session() as session:
+        assert await scheduler.start_sending(session, claim, "a") is SendDecision.SEND
+        await scheduler.sent(session, claim, "a")
+        overview = await scheduler.set_time(session, LIN, ScheduleKind.NUDGE, Rule(10 * 60))
+        await session.commit()
+    assert overview.entry(ScheduleKind.NUDGE).next_due_at == datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+
+
+async def test_the_grace_window_decides_between_late_and_skipped(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    clock.advance(hours=2, minutes=30)  # 10:30: the 09:00 nudge is 90 minutes late
+    [late] = await _claim(database, scheduler)
+    assert late.kind == ScheduleKind.NUDGE and late.late
+    clock.advance(hours=13, minutes=30)  # 00:00 next day: the 21:30 recap is 2.5 h late
+    assert await _claim(database, scheduler) == []
+    skipped = [d for d in await _deliveries(database) if d.kind == "recap"]
+    assert [(d.status, d.detail) for d in skipped] == [
+        (DeliveryStatus.SKIPPED, "past the grace window")
+    ]
+    recap = await _schedule(database, LIN.user_id, "recap")
+    assert recap.next_local_date == date(2026, 3, 3), "the next recap is still tonight's"
+
+
+async def test_a_pause_stops_every_message_and_keeps_the_streak(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    async with database.session() as session:
+        # A completed block yesterday (Sunday).
+        session.add(
+            FocusBlock(
+                user_id=LIN.user_id,
+                topic="ViT",
+                planned_minutes=45,
+                status=BlockStatus.COMPLETED,
+                started_at=MONDAY_8AM - timedelta(days=1),
+                planned_end_at=MONDAY_8AM - timedelta(days=1, minutes=-45),
+                finished_at=MONDAY_8AM - timedelta(days=1, minutes=-45),
+                local_date=date(2026, 3, 1),
+                late=False,
+            )
+        )
+        overview = await scheduler.pause(session, LIN, 3)
+        await session.commit()
+    assert overview.pause == (date(2026, 3, 2), date(2026, 3, 4))
+    nudge = overview.entry(ScheduleKind.NUDGE)
+    assert nudge.next_due_at == datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+    assert overview.entry(ScheduleKind.WEEKLY).next_due_at == datetime(
+        2026, 3, 8, 12, 0, tzinfo=UTC
+    )
+    clock.advance(days=3)  # Thursday 08:00: three paused days and no block since Sunday
+    async with database.session() as session:
+        status = await coach.status(session, LIN)
+    assert status.streak == 1, "paused days neither count nor break the streak"
+    clock.advance(days=-2)  # back to Tuesday: resume, and today's 09:00 nudge is on again
+    async with database.session() as session:
+        resumed, was_paused = await scheduler.resume(session, LIN)
+        await session.commit()
+    assert was_paused and resumed.pause is None
+    assert resumed.entry(ScheduleKind.NUDGE).next_due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+
+
+async def test_a_blocked_learner_stops_until_they_write_again(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN, MEI)
+    clock.advance(hours=1)
+    claims = await _claim(database, scheduler)
+    assert {claim.user_id for claim in claims} == {LIN.user_id, MEI.user_id}
+    lin_claim = next(claim for claim in claims if claim.user_id == LIN.user_id)
+    async with database.session() as session:
+        await scheduler.start_sending(session, lin_claim, "a")
+        await scheduler.blocked(session, lin_claim, "a")
+        await session.commit()
+    async with database.session() as session:
+        lin = await session.get(User, LIN.user_id)
+        assert lin is not None and not lin.active
+        armed = await session.scalar(
+            select(func.count())
+            .select_from(Schedule)
+            .where(Schedule.user_id == LIN.user_id, Schedule.next_due_at.is_not(None))
+        )
+    assert armed == 0
+    clock.advance(days=1)
+    assert {claim.user_id for claim in await _claim(database, scheduler)} == {MEI.user_id}
+    async with database.session() as session:
+        await coach.profile(session, LIN)  # Lin writes to the bot again
+        await session.commit()
+        assert await scheduler.rearm(session) == 3
+        await session.commit()
+    nudge = await _schedule(database, LIN.user_id, "nudge")
+    assert nudge.next_due_at == datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
+
+
+async def test_a_timezone_changed_elsewhere_is_followed(
+    database: Database, coach: Coach, scheduler: Scheduler
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    async with database.session() as session:
+        await coach.set_timezone(session, LIN, "America/New_York")  # the core /timezone
+        await scheduler.resync(session, LIN.user_id)
+        await session.commit()
+    nudge = await _schedule(database, LIN.user_id, "nudge")
+    # Monday 00:00 UTC is Sunday 19:00 in New York: the next nudge is Monday 09:00 EST.
+    assert (nudge.zone, nudge.next_due_at) == (
+        "America/New_York",
+        datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
+    )
+
+
+async def test_claims_of_a_dead_process_are_taken_over_and_in_flight_ones_never_resent(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN, MEI)
+    clock.advance(hours=1)
+    claims = await _claim(database, scheduler, "dead")
+    in_flight, untouched = sorted(claims, key=lambda claim: claim.user_id)
+    async with database.session() as session:
+        assert await scheduler.start_sending(session, in_flight, "dead") is SendDecision.SEND
+        await session.commit()
+    async with database.session() as session:
+        assert (await scheduler.reclaim(session, "alive", 10)).claims == ()
+    clock.advance(minutes=6)  # past the 5-minute lease
+    async with database.session() as session:
+        assert await scheduler.expire_in_flight(session) == 1
+        taken = await scheduler.reclaim(session, "alive", 10)
+        await session.commit()
+    assert [claim.user_id for claim in taken.claims] == [untouched.user_id]
+    async with database.session() as session:
+        assert await scheduler.start_sending(session, untouched, "dead") is SendDecision.TAKEN
+        assert await scheduler.start_sending(session, untouched, "alive") is SendDecision.SEND
+        await session.commit()
+    statuses = {d.user_id: d.status for d in await _deliveries(database)}
+    assert statuses == {
+        in_flight.user_id: DeliveryStatus.UNKNOWN,
+        untouched.user_id: DeliveryStatus.SENDING,
+    }
+
+
+async def test_a_released_delivery_is_retried_within_the_grace_window(
+    database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    clock.advance(hours=1)
+    [claim] = await _claim(database, scheduler)
+    async with database.session() as session:
+        await scheduler.start_sending(session, claim, "a")
+        await scheduler.release(session, claim, "a", "429")
+        await session.commit()
+    clock.advance(minutes=10)
+    async with database.session() as session:
+        [again] = (await scheduler.reclaim(session, "a", 10)).claims
+        await session.commit()
+    assert again.delivery_id == claim.delivery_id and again.late
+    clock.advance(hours=3)
+    async with database.session() as session:
+        await scheduler.release(session, again, "a", "429 again")
+        await session.commit()
+    async with database.session() as session:
+        expired = await scheduler.reclaim(session, "a", 10)
+        await session.commit()
+    assert (expired.claims, expired.skipped) == ((), 1)
+
+
+async def test_two_claimers_at_once_never_claim_the_same_firing(
+    backend: str, database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
+) -> None:
+    if backend == "sqlite":
+        pytest.skip("SQLite serves one process; concurrent claimers are a PostgreSQL setup")
+    learners = [Identity(user_id=2000 + n, chat_id=2000 + n) for n in range(60)]
+    await _enroll(database, coach, scheduler, *learners)
+    clock.advance(hours=1)
+
+    async def claimer(owner: str) -> list[Claim]:
+        claimed: list[Claim] = []
+        while True:
+            async with database.session() as session:
+                batch = await scheduler.claim_due(session, owner, 7)
+                await session.commit()
+            if not batch.examined:
+                return claimed
+            claimed.extend(batch.claims)
+
+    first, second = await asyncio.gather(claimer("a"), claimer("b"))
+    ids = [claim.delivery_id for claim in first + second]
+    assert first and second, "both claimers took part"
+    assert len(ids) == len(set(ids)) == 60
+    assert sorted(claim.user_id for claim in first + second) == [n.user_id for n in learners]
