@@ -22,7 +22,7 @@ from bot import keyboards
 from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
-from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.handlers import blocks, export, fallback, journal, onboarding, rewards, vision
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -38,6 +38,7 @@ COMMANDS = (
     "note",
     "rewards",
     "export",
+    "vision",
     "timezone",
     "lang",
     "help",
@@ -51,6 +52,7 @@ COMMAND_DESCRIPTIONS = {
         "note": "写今日记录",
         "rewards": "奖励菜单",
         "export": "导出我的数据",
+        "vision": "图片问答（CLIP / 多模态）",
         "timezone": "设置时区",
         "lang": "切换语言",
         "help": "帮助",
@@ -63,6 +65,7 @@ COMMAND_DESCRIPTIONS = {
         "note": "add to today's log",
         "rewards": "reward menu",
         "export": "export my data",
+        "vision": "photos: CLIP and vision-language models",
         "timezone": "set the timezone",
         "lang": "switch language",
         "help": "help",
@@ -72,7 +75,7 @@ COMMAND_DESCRIPTIONS = {
 
 # Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
 # catch-all handlers below; order matters only among handlers of the same group.
-FEATURES: tuple[Callable[[CoachApplication], None], ...] = ()
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = (vision.register,)
 
 
 def build_application(services: Services, token: str) -> CoachApplication:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final, Literal
 
+from coach.catalogs import vision
+
 Language = Literal["zh", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 
@@ -28,6 +30,7 @@ ZH: Final[dict[str, str]] = {
         "/note 文本 — 写进今天的“今日记录”\n"
         "/rewards — 奖励菜单；/rewards add 名称；/rewards remove 序号\n"
         "/export — 导出你的全部数据（JSON 文件）\n"
+        "/vision — 图片问答：发照片给 CLIP 或多模态模型（说明写 猫 | 狗 或一个问题）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
         "/help — 显示这条帮助"
@@ -97,7 +100,7 @@ ZH: Final[dict[str, str]] = {
     "command.unknown": "我不认识命令 {command}。\n\n{help}",
     "access.refused": "抱歉，这个学习教练只对受邀的学习者开放。",
     "error.generic": "抱歉，我这边出了点问题，刚才的操作没有完成。请稍后再试一次。",
-    "unsupported": "我暂时只能处理文字消息和命令。/help 查看我能做什么。",
+    "unsupported": "我暂时只能处理文字消息、命令和图片。/help 查看我能做什么。",
     "rewards.default": "一杯奶茶 / 小零食\n楼下走 10 分钟\n刷 15 分钟短视频（定好闹钟）",
 }
 
@@ -121,6 +124,7 @@ EN: Final[dict[str, str]] = {
         "/note text — add to today's log\n"
         "/rewards — your reward menu; /rewards add name; /rewards remove number\n"
         "/export — all your data as a JSON file\n"
+        "/vision — photos: send one to CLIP or a vision-language model (caption cat | dog, or a question)\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
         "/help — this help"
@@ -190,12 +194,12 @@ EN: Final[dict[str, str]] = {
     "command.unknown": "I don't know the command {command}.\n\n{help}",
     "access.refused": "Sorry, this study coach is open to invited learners only.",
     "error.generic": "Sorry, something went wrong on my side and that action was not completed. Please try again in a moment.",
-    "unsupported": "For now I understand text messages and commands. /help shows what I can do.",
+    "unsupported": "For now I understand text messages, commands and photos. /help shows what I can do.",
     "rewards.default": "Milk tea or a snack\nA 10-minute walk outside\n15 minutes of short videos (set an alarm)",
 }
 
 # Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
-FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = ()
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (vision,)
 
 
 def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:

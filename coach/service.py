@@ -28,6 +28,7 @@ from coach.views import (
     RewardsOverview,
     StatusReport,
 )
+from coach.vision import export_exchanges
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,
@@ -531,6 +532,7 @@ class Coach:
                 }
                 for note in notes
             ],
+            "vision_exchanges": await export_exchanges(session, user.id),
         }
         return self._profile(user), document
 
