@@ -72,8 +72,9 @@ class MicroBatcher(Generic[In, Out]):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        while self._queue is not None and not self._queue.empty():
-            pending = self._queue.get_nowait()
+        queue, self._queue = self._queue, None
+        while queue is not None and not queue.empty():
+            pending = queue.get_nowait()
             if not pending.future.done():
                 pending.future.set_exception(ModelUnavailable("the worker is shutting down"))
         # A batch already on the thread finishes there; nobody waits for its result.
@@ -88,10 +89,11 @@ class MicroBatcher(Generic[In, Out]):
         return await future
 
     async def _serve(self) -> None:
-        assert self._queue is not None
+        queue = self._queue
+        assert queue is not None
         loop = asyncio.get_running_loop()
         while True:
-            batch = await self._next_batch(self._queue)
+            batch = await self._next_batch(queue)
             started = time.perf_counter()
             try:
                 results = await loop.run_in_executor(
