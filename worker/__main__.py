@@ -35,6 +35,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[WorkerConfig, argparse.Na
     parser.add_argument(
         "--batch-wait-ms", type=float, default=0.0, help="wait this long to fill a batch"
     )
+    parser.add_argument(
+        "--prepare-threads",
+        type=int,
+        default=None,
+        help="threads decoding images beside inference (default: 0 on CPU, up to 4 with a GPU)",
+    )
     parser.add_argument("--max-image-mb", type=float, default=20.0, help="largest image file")
     parser.add_argument(
         "--max-image-pixels", type=int, default=40_000_000, help="largest decoded image"
@@ -58,6 +64,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[WorkerConfig, argparse.Na
             ),
             max_batch_size=args.max_batch_size,
             batch_wait_ms=args.batch_wait_ms,
+            prepare_threads=args.prepare_threads,
             max_new_tokens=args.max_new_tokens,
         )
     except ValueError as exc:

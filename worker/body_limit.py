@@ -1,10 +1,17 @@
-"""An ASGI middleware that answers 413 before an oversized request body is read into memory."""
+"""An ASGI middleware that answers 413 to an oversized request body without keeping it.
+
+The body is read and dropped, up to `DRAIN_LIMIT`, before the answer goes out: a server
+that closes a connection with unread data makes the kernel reset it, and the client then
+loses the 413 it should have read. Beyond that, the connection is simply closed.
+"""
 
 from __future__ import annotations
 
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DRAIN_LIMIT = 128 * 1024 * 1024
 
 
 class _TooLarge(Exception):
@@ -24,6 +31,8 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                if int(value) <= DRAIN_LIMIT:
+                    await _drain(receive)
                 await self._refuse(send)
                 return
         received = 0
@@ -35,6 +44,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    if message.get("more_body", False):
+                        await _drain(receive, DRAIN_LIMIT - received)
                     raise _TooLarge
             return message
 
@@ -54,7 +65,7 @@ class BodyLimit:
         body = json.dumps(
             {
                 "error": {
-                    "message": f"the request body is larger than {limit_mb:.0f} MB",
+                    "message": f"the request body is larger than {limit_mb:.1f} MB",
                     "type": "invalid_request_error",
                     "code": "too_large",
                     "param": None,
@@ -73,3 +84,14 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _drain(receive: Receive, budget: int = DRAIN_LIMIT) -> None:
+    """Read and drop the rest of the request body (at most `budget` bytes)."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return

@@ -29,6 +29,9 @@ class WorkerConfig:
     max_batch_size: int = 32
     # How long the first request of a batch waits for company; 0 takes whatever is queued.
     batch_wait_ms: float = 0.0
+    # Threads that decode and preprocess images beside inference; 0 prepares zero-shot
+    # images on the inference thread; None: min(4, CPUs) with a GPU, 0 on a CPU.
+    prepare_threads: int | None = None
     # Label prompts whose text embeddings stay cached.
     label_cache_size: int = 4096
     max_labels: int = 64

@@ -45,9 +45,17 @@ class Runtime:
         self.zero_shot_engine = zero_shot
         self.chat_engine = chat
         self.created = int(time.time())
-        # Decoding and preprocessing run here, beside (not inside) the inference threads.
+        # Decoding and preprocessing run on these threads, beside the inference threads;
+        # with none, zero-shot images are prepared on the batch thread before each forward.
+        # On a CPU the forward pass already keeps every core busy, so by default images are
+        # prepared apart only when a GPU does the inference.
+        threads = config.prepare_threads
+        if threads is None:
+            on_gpu = self._device().type != "cpu"
+            threads = min(4, os.cpu_count() or 1) if on_gpu else 0
+        self._zero_shot_prepared_apart = threads > 0
         self._prepare = ThreadPoolExecutor(
-            max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="prepare"
+            max_workers=max(1, threads), thread_name_prefix="prepare"
         )
 
     @classmethod
@@ -95,11 +103,16 @@ class Runtime:
         labels = self._checked_labels(labels)
         template = self._checked_template(template or self.config.prompt_template)
         limits = self.config.limits
-        loop = asyncio.get_running_loop()
-        pixels = await loop.run_in_executor(
-            self._prepare, lambda: engine.preprocess(open_image(image, limits))
-        )
-        scores = await engine.rank(pixels, labels, template)
+
+        def prepare() -> torch.Tensor:
+            return engine.preprocess(open_image(image, limits))
+
+        if self._zero_shot_prepared_apart:
+            loop = asyncio.get_running_loop()
+            pixels = await loop.run_in_executor(self._prepare, prepare)
+            scores = await engine.rank(lambda: pixels, labels, template)
+        else:
+            scores = await engine.rank(prepare, labels, template)
         return ZeroShotResponse(
             model=engine.name,
             template=template,

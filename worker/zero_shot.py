@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,8 @@ class LabelScore:
 
 @dataclass(frozen=True)
 class _Job:
-    pixels: torch.Tensor
+    # Returns the preprocessed image; called on the batch thread (it may raise BadImage).
+    pixels: Callable[[], torch.Tensor]
     labels: tuple[str, ...]
     prompts: tuple[str, ...]
 
@@ -93,9 +94,13 @@ class ZeroShotEngine:
         return pixels[0]  # type: ignore[no-any-return]
 
     async def rank(
-        self, pixels: torch.Tensor, labels: Sequence[str], template: str
+        self, pixels: Callable[[], torch.Tensor], labels: Sequence[str], template: str
     ) -> list[LabelScore]:
-        """Scores of `labels` for one preprocessed image, highest first."""
+        """Scores of `labels` for one image, highest first.
+
+        `pixels` gives the preprocessed image: already computed elsewhere, or computed on
+        the batch thread just before the forward pass.
+        """
         prompts = tuple(template.format(label) for label in labels)
         return await self._batcher.submit(_Job(pixels, tuple(labels), prompts))
 
@@ -103,19 +108,29 @@ class ZeroShotEngine:
 
     @torch.inference_mode()
     def _run_batch(self, jobs: Sequence[_Job]) -> list[list[LabelScore] | Exception]:
+        results: list[list[LabelScore] | Exception] = []
+        ready: list[tuple[int, _Job, torch.Tensor]] = []
+        for job in jobs:
+            try:
+                ready.append((len(results), job, job.pixels()))
+                results.append([])
+            except Exception as exc:  # a bad image fails its own request only
+                results.append(exc)
+        if not ready:
+            return results
         model = self.bundle.model
-        pixels = torch.stack([job.pixels for job in jobs]).to(self.bundle.device, self.bundle.dtype)
+        pixels = torch.stack([tensor for _, _, tensor in ready])
+        pixels = pixels.to(self.bundle.device, self.bundle.dtype)
         images = pooled(model.get_image_features(pixel_values=pixels)).float()
         images = images / images.norm(p=2, dim=-1, keepdim=True)
-        texts = self._text_embeddings({prompt for job in jobs for prompt in job.prompts})
+        texts = self._text_embeddings({prompt for _, job, _ in ready for prompt in job.prompts})
         scale = model.logit_scale.float().exp()
-        results: list[list[LabelScore] | Exception] = []
-        for index, job in enumerate(jobs):
+        for row, (slot, job, _) in enumerate(ready):
             prompts = torch.stack([texts[prompt] for prompt in job.prompts])
-            logits = scale * images[index] @ prompts.T
+            logits = scale * images[row] @ prompts.T
             probabilities = logits.softmax(dim=-1).tolist()
             ranked = sorted(zip(job.labels, probabilities, strict=True), key=lambda pair: -pair[1])
-            results.append([LabelScore(label, score) for label, score in ranked])
+            results[slot] = [LabelScore(label, score) for label, score in ranked]
         return results
 
     def _text_embeddings(self, prompts: set[str]) -> dict[str, torch.Tensor]:

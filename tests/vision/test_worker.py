@@ -12,6 +12,7 @@ import socket
 import struct
 import sys
 import zlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,12 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
     colour_image(COLOURS["red"], (200, 200)).save(photo, "JPEG")
     truncated = photo.getvalue()[:300]
 
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"labels": ["a", "b"], "image": "'
+        for _ in range(40):
+            yield b"A" * 10_000
+        yield b'"}'
+
     async def zero_shot(client: httpx.AsyncClient, **body: Any) -> httpx.Response:
         return await client.post("/v1/zero-shot", json={"labels": ["red", "blue"], **body})
 
@@ -169,6 +176,9 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
                     client, image=_data_url(b"\x89PNG" + os.urandom(250_000))
                 ),
                 "huge body": await zero_shot(client, image="A" * 400_000),
+                "chunked body": await client.post(
+                    "/v1/zero-shot", content=chunks(), headers={"content-type": "application/json"}
+                ),
                 "no vlm": await client.post(
                     "/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]}
                 ),
@@ -188,6 +198,7 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
         "many pixels": (413, "too_large"),
         "big file": (413, "too_large"),
         "huge body": (413, "too_large"),
+        "chunked body": (413, "too_large"),
         "no vlm": (503, "model_not_loaded"),
         "unknown model": (404, "model_not_found"),
     }
@@ -196,6 +207,17 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), name
         assert response.json()["error"]["message"], name
     assert "5000x5000" in cases["many pixels"].json()["error"]["message"]
+
+    with serve_worker(clip_only) as worker:
+        async with httpx.AsyncClient(base_url=worker.url, timeout=60) as client:
+            # A broken image batched with good ones fails alone.
+            mixed = await asyncio.gather(
+                zero_shot(client, image=good),
+                zero_shot(client, image=_data_url(truncated, "image/jpeg")),
+                zero_shot(client, image=good),
+            )
+    assert [answer.status_code for answer in mixed] == [200, 400, 200]
+    assert mixed[0].json()["scores"][0]["label"] == "red"
 
     with serve_worker(WorkerConfig(vlm_model=str(models.vlm))) as worker:
         async with httpx.AsyncClient(base_url=worker.url, timeout=60) as client:
