@@ -49,6 +49,8 @@ class PhotoDispatcher:
     def __init__(self, application: CoachApplication) -> None:
         self._application = application
         self._albums: dict[tuple[int, str], _Album] = {}
+        # Photos stored before this instant and still unanswered are a stopped bot's backlog.
+        self._started_at = self._services.clock.now()
         self._refused: deque[str] = deque(maxlen=REMEMBERED_REFUSALS)
 
     @property
@@ -84,7 +86,7 @@ class PhotoDispatcher:
         """At start-up: answer photos a stopped bot left pending, deliver replies it owed."""
         services = self._services
         async with services.database.session() as session:
-            backlog = await services.vision.backlog(session)
+            backlog = await services.vision.backlog(session, self._started_at)
             languages = {
                 view.user_id: await services.coach.language_of(session, view.user_id)
                 for view in backlog.owed

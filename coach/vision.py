@@ -401,16 +401,20 @@ class Vision:
             if row.replied_at is None:
                 row.replied_at = self.clock.now()
 
-    async def backlog(self, session: AsyncSession) -> Backlog:
-        """Photos a stopped bot left unanswered (grouped by album) and replies it still owes."""
+    async def backlog(self, session: AsyncSession, started_at: datetime) -> Backlog:
+        """Photos a stopped bot left unanswered (grouped by album) and replies it still owes.
+
+        Only what arrived before this process started (`started_at`) counts: anything
+        newer is already being answered.
+        """
         repository = VisionRepository(session)
         groups: dict[tuple[int, str], list[int]] = {}
-        for row in await repository.with_status(ExchangeStatus.PENDING.value):
+        for row in await repository.pending_before(started_at):
             # A lone photo is a group of its own.
             group = row.media_group_id or f"photo-{row.id}"
             groups.setdefault((row.chat_id, group), []).append(row.id)
         pending = tuple(PendingPhotos(chat, tuple(ids)) for (chat, _), ids in groups.items())
-        owed = tuple(ExchangeView.of(row) for row in await repository.replies_owed())
+        owed = tuple(ExchangeView.of(row) for row in await repository.replies_owed(started_at))
         return Backlog(pending, owed)
 
     # -- reading the record ---------------------------------------------------------------------

@@ -325,21 +325,25 @@ class VisionRepository:
         )
         return int(count or 0)
 
-    async def with_status(self, status: str, limit: int = 500) -> Sequence[VisionExchange]:
-        """Exchanges in one status, oldest first."""
+    async def pending_before(self, before: datetime, limit: int = 500) -> Sequence[VisionExchange]:
+        """Exchanges created before `before` that were never answered, oldest first."""
         rows = await self.session.scalars(
             select(VisionExchange)
-            .where(VisionExchange.status == status)
+            .where(VisionExchange.status == "pending", VisionExchange.created_at < before)
             .order_by(VisionExchange.id)
             .limit(limit)
         )
         return rows.all()
 
-    async def replies_owed(self, limit: int = 500) -> Sequence[VisionExchange]:
-        """Finished exchanges whose reply never reached Telegram."""
+    async def replies_owed(self, before: datetime, limit: int = 500) -> Sequence[VisionExchange]:
+        """Finished exchanges created before `before` whose reply never reached Telegram."""
         rows = await self.session.scalars(
             select(VisionExchange)
-            .where(VisionExchange.status != "pending", VisionExchange.replied_at.is_(None))
+            .where(
+                VisionExchange.status != "pending",
+                VisionExchange.replied_at.is_(None),
+                VisionExchange.created_at < before,
+            )
             .order_by(VisionExchange.id)
             .limit(limit)
         )

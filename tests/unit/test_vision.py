@@ -4,7 +4,7 @@ weekly demo record and its rendering — against a real database, without Telegr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from coach.service import Coach, CoachConfig
 from coach.settings import Settings
 from coach.views import Identity, Profile
 from coach.vision import (
+    Backlog,
     DailyLimitReached,
     ExchangeStatus,
     IncomingPhoto,
@@ -198,7 +199,8 @@ async def test_an_albums_caption_applies_to_each_photo_and_a_bad_one_refuses_it_
     assert refused.refused is not None and refused.refused.message_id == 20
     assert refused.refused.error == "too_few_labels"
     async with database.session() as session:
-        backlog = await vision.backlog(session)
+        backlog = await vision.backlog(session, vision.clock.now() + timedelta(seconds=1))
+        assert await vision.backlog(session, vision.clock.now()) == Backlog((), ())
     # The album's one reply is owed on its first photo; nothing is pending any more.
     assert [view.message_id for view in backlog.owed] == [20]
     assert [group.exchange_ids for group in backlog.pending] == [tuple(ids)]

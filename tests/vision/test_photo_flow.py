@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from typing import Any
 
 import openai
@@ -317,7 +318,9 @@ async def test_a_restart_finishes_what_a_crash_interrupted(
     # The handler committed these photos, then the process died before any answer went out.
     pending_update = lin.send_photo(photo("green"), caption=RGB)
     owed_update = lin.send_photo(photo("blue"), caption=RGB)
-    services = build_services(make_settings(database_url, emulator.base_url))
+    # Both processes share one timeline, as a restarted bot would.
+    anchor = {"COACH_CLOCK_ANCHOR": time.time()}
+    services = build_services(make_settings(database_url, emulator.base_url, **anchor))
     try:
         async with services.database.session() as session:
             for update in (pending_update, owed_update):
@@ -348,7 +351,7 @@ async def test_a_restart_finishes_what_a_crash_interrupted(
         await services.close()
 
     before = vision_worker.zero_shot_requests()
-    async with running_bot(database_url, emulator.base_url, VISION_URL=vision_worker.url):
+    async with running_bot(database_url, emulator.base_url, VISION_URL=vision_worker.url, **anchor):
         first = await lin.next_message(timeout=WAIT)
         second = await lin.next_message(timeout=WAIT)
         await lin.no_message(within=2.5)
