@@ -325,6 +325,9 @@ class Vision:
         except VisionFailure as failure:
             log.info("vision call for exchange %s failed: %s", job.exchange_id, failure)
             return ModelFailed(failure.code, _elapsed_ms(started))
+        except Exception:  # a client library's surprise must not leave the photo unanswered
+            log.exception("vision call for exchange %s failed unexpectedly", job.exchange_id)
+            return ModelFailed("failed", _elapsed_ms(started))
 
     async def _ask(self, job: VisionJob, image: bytes, started: float) -> ModelAnswer:
         request = job.request

@@ -45,6 +45,8 @@ async def test_a_photo_gets_a_clear_reply(bot: RunningBot, emulator: BotApiEmula
     reply = await lin.next_message()
     # No VISION_URL or VLM_BASE_URL in the test settings: the photo feature says so.
     assert "还没有配置图片模型" in (reply.text or "")
+    lin.send_text("/vision")
+    assert "还没有配置图片模型" in ((await lin.next_message()).text or "")
     lin.send_document(b"%PDF-1.4 notes", "notes.pdf", "application/pdf")
     reply = await lin.next_message()
     assert "文字消息、命令和图片" in (reply.text or "")

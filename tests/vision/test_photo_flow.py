@@ -226,6 +226,11 @@ async def test_failures_get_a_clear_reply(
         assert ranking(await lin.next_message(timeout=WAIT))[0] == "blue"
         await send(lin, photo("red"), "labels: red")
         assert "至少要两个标签" in ((await lin.next_message(timeout=WAIT)).text or "")
+        emulator.inject_fault(
+            "getFile", 400, description="Bad Request: file is temporarily unavailable"
+        )
+        await send(lin, photo("red"), RGB)
+        assert "没能从 Telegram 下载这张图片" in ((await lin.next_message(timeout=WAIT)).text or "")
 
     async with running_bot(database_url, emulator.base_url, VISION_URL=closed_port_url()):
         await send(lin, photo("red"), RGB)
@@ -258,6 +263,7 @@ async def test_failures_get_a_clear_reply(
         ("failed", "bad_image"),
         ("answered", None),
         ("failed", "too_few_labels"),
+        ("failed", "download"),
         ("failed", "unavailable"),
         ("failed", "timeout"),
         ("failed", "no_vlm"),
