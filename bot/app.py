@@ -31,6 +31,7 @@ from bot.handlers import (
     quiz,
     rewards,
     schedule,
+    vision,
 )
 from bot.ratelimit import SlidingWindowRateLimiter
 from bot.services import Services
@@ -54,6 +55,7 @@ COMMANDS = (
     "export",
     "settings",
     "week",
+    "vision",
     "timezone",
     "lang",
     "help",
@@ -73,6 +75,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "导出我的数据",
         "settings": "提醒时间与暂停",
         "week": "一周小结",
+        "vision": "图片问答（CLIP / 多模态）",
         "timezone": "设置时区",
         "lang": "切换语言",
         "help": "帮助",
@@ -91,6 +94,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "export my data",
         "settings": "reminder times and pause",
         "week": "weekly summary",
+        "vision": "photos: CLIP and vision-language models",
         "timezone": "set the timezone",
         "lang": "switch language",
         "help": "help",
@@ -104,6 +108,7 @@ FEATURES: tuple[Callable[[CoachApplication], None], ...] = (
     plan.register,
     quiz.register,
     schedule.register,
+    vision.register,
 )
 
 

@@ -16,6 +16,8 @@ from coach.service import Coach, CoachConfig
 from coach.settings import Settings
 from coach.tutor.llm import LlmClient
 from coach.tutor.tutor import Tutor
+from coach.vision import Vision, VisionConfig
+from coach.vision_client import VisionClient, VisionEndpoints
 from coach.weekly_sections import weekly_sections as plan_and_quiz_sections
 from db.database import Database
 
@@ -33,10 +35,12 @@ class Services:
     tutor: Tutor
     scheduler: Scheduler
     digests: Digests
+    vision: Vision
 
     async def close(self) -> None:
-        """Release the database pool and the LLM client's connections."""
+        """Release the database pool and the LLM and vision clients' connections."""
         await self.tutor.close()
+        await self.vision.client.close()
         await self.database.dispose()
 
 
@@ -75,6 +79,7 @@ def build_services(
         tutor=Tutor(llm, coach, planner, clock),
         scheduler=Scheduler(scheduler_config(settings), clock, coach),
         digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
+        vision=build_vision(settings, clock),
     )
 
 
@@ -88,3 +93,22 @@ def scheduler_config(settings: Settings) -> SchedulerConfig:
         grace=timedelta(minutes=settings.schedule_grace_minutes),
         lease=timedelta(seconds=settings.schedule_lease_seconds),
     )
+
+
+def build_vision(settings: Settings, clock: Clock) -> Vision:
+    """The photo feature: where the models are, the daily limit, the default labels."""
+    api_key = settings.vlm_api_key.get_secret_value() if settings.vlm_api_key else None
+    endpoints = VisionEndpoints(
+        vision_url=settings.vision_url,
+        vlm_base_url=settings.vlm_base_url,
+        vlm_model=settings.vlm_model,
+        vlm_api_key=api_key,
+        timeout=settings.vision_timeout,
+        max_tokens=settings.vlm_max_tokens,
+    )
+    config = VisionConfig(
+        daily_limit=settings.vision_daily_limit,
+        default_labels=settings.vision_default_labels,
+        timeout=settings.vision_timeout,
+    )
+    return Vision(config, clock, VisionClient(endpoints))

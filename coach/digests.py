@@ -123,9 +123,11 @@ class QuizAccuracy:
 
 @dataclass(frozen=True)
 class DemoRecord:
-    """The week's CLIP / VLM demo runs, one line each."""
+    """The week's CLIP / VLM demo runs, one line each, and their table for the draft."""
 
     entries: tuple[str, ...]
+    # A Markdown section ("CLIP / VLM demo record") appended to the week's draft.
+    markdown: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from coach.catalogs import plan as plan_catalog
 from coach.catalogs import quiz as quiz_catalog
 from coach.catalogs import schedule as schedule_catalog
 from coach.catalogs import tutor as tutor_catalog
+from coach.catalogs import vision as vision_catalog
 
 Language = Literal["zh", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
@@ -40,6 +41,7 @@ ZH: Final[dict[str, str]] = {
         "/export — 导出你的全部数据（JSON 文件）\n"
         "/settings — 提醒时间、时区和暂停（例如 /settings nudge 08:30、/settings pause 7）\n"
         "/week [last|N] — 一周小结：图表 + Markdown 草稿\n"
+        "/vision — 图片问答：发照片给 CLIP 或多模态模型（说明写 猫 | 狗 或一个问题）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
         "/help — 显示这条帮助"
@@ -110,7 +112,7 @@ ZH: Final[dict[str, str]] = {
     "command.unknown": "我不认识命令 {command}。\n\n{help}",
     "access.refused": "抱歉，这个学习教练只对受邀的学习者开放。",
     "error.generic": "抱歉，我这边出了点问题，刚才的操作没有完成。请稍后再试一次。",
-    "unsupported": "我暂时只能处理文字消息和命令。/help 查看我能做什么。",
+    "unsupported": "我暂时只能处理文字消息、命令和图片。/help 查看我能做什么。",
     "rewards.default": "一杯奶茶 / 小零食\n楼下走 10 分钟\n刷 15 分钟短视频（定好闹钟）",
 }
 
@@ -141,6 +143,7 @@ EN: Final[dict[str, str]] = {
         "/export — all your data as a JSON file\n"
         "/settings — reminder times, timezone and pause (e.g. /settings nudge 08:30, /settings pause 7)\n"
         "/week [last|N] — a week's summary: chart + Markdown draft\n"
+        "/vision — photos: send one to CLIP or a vision-language model (caption cat | dog, or a question)\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
         "/help — this help"
@@ -211,7 +214,7 @@ EN: Final[dict[str, str]] = {
     "command.unknown": "I don't know the command {command}.\n\n{help}",
     "access.refused": "Sorry, this study coach is open to invited learners only.",
     "error.generic": "Sorry, something went wrong on my side and that action was not completed. Please try again in a moment.",
-    "unsupported": "For now I understand text messages and commands. /help shows what I can do.",
+    "unsupported": "For now I understand text messages, commands and photos. /help shows what I can do.",
     "rewards.default": "Milk tea or a snack\nA 10-minute walk outside\n15 minutes of short videos (set an alarm)",
 }
 
@@ -221,6 +224,7 @@ FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
     quiz_catalog,
     tutor_catalog,
     schedule_catalog,
+    vision_catalog,
 )
 
 

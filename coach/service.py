@@ -29,6 +29,7 @@ from coach.views import (
     RewardsOverview,
     StatusReport,
 )
+from coach.vision import export_exchanges
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,
@@ -548,6 +549,7 @@ class Coach:
                 }
                 for note in notes
             ],
+            "vision_exchanges": await export_exchanges(session, user.id),
         }
         return self._profile(user), document
 

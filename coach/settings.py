@@ -14,6 +14,18 @@ from coach.schedule_times import parse_clock, parse_weekly
 from coach.timezones import parse_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
+# What CLIP ranks a photo sent without a caption when no vision-language model is configured.
+DEFAULT_VISION_LABELS = (
+    "a person",
+    "an animal",
+    "food or a drink",
+    "a book or handwritten notes",
+    "a computer screen with code",
+    "slides or a whiteboard",
+    "a diagram or a chart",
+    "a street or a building",
+    "nature or a landscape",
+)
 
 
 class Settings(BaseSettings):
@@ -64,6 +76,17 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, alias="LLM_API_KEY")
     # A reply slower than this falls back to the offline rubric or reply (seconds).
     llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600, alias="LLM_TIMEOUT_SECONDS")
+    # Photos: our vision worker (`python -m worker`) and/or any OpenAI-compatible VLM server.
+    vision_url: str | None = Field(default=None, alias="VISION_URL")
+    vision_timeout: float = Field(default=60.0, gt=0, le=600, alias="VISION_TIMEOUT")
+    vision_daily_limit: int = Field(default=50, ge=1, alias="VISION_DAILY_LIMIT")
+    vision_default_labels: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=DEFAULT_VISION_LABELS, alias="VISION_DEFAULT_LABELS"
+    )
+    vlm_base_url: str | None = Field(default=None, alias="VLM_BASE_URL")
+    vlm_model: str | None = Field(default=None, alias="VLM_MODEL")
+    vlm_api_key: SecretStr | None = Field(default=None, alias="VLM_API_KEY")
+    vlm_max_tokens: int = Field(default=400, ge=1, le=4096, alias="VLM_MAX_TOKENS")
 
     @field_validator("allowed_users", mode="before")
     @classmethod
@@ -130,6 +153,23 @@ class Settings(BaseSettings):
     def _aware_start(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("COACH_CLOCK_START needs a UTC offset, e.g. 2026-03-08T08:59:00-05:00")
+        return value
+
+    @field_validator("vision_url", "vlm_base_url", "vlm_model", mode="before")
+    @classmethod
+    def _blank_vision_is_unset(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().rstrip("/") or None
+        return value
+
+    @field_validator("vision_default_labels", mode="before")
+    @classmethod
+    def _split_labels(cls, value: object) -> object:
+        if isinstance(value, str):
+            labels = tuple(part.strip() for part in value.split("|") if part.strip())
+            if len(labels) < 2:
+                raise ValueError("VISION_DEFAULT_LABELS needs at least two labels separated by |")
+            return labels
         return value
 
     @cached_property

@@ -87,6 +87,9 @@ def weekly_draft(summary: WeeklySummary) -> str:
         t(language, "schedule.draft_confused", text=separator.join(confused) or placeholder),
         t(language, "schedule.draft_next", text=separator.join(upcoming) or placeholder),
     ]
+    demo = summary.sections.demo_record
+    if demo is not None and demo.markdown:
+        lines += ["", demo.markdown.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The weekly summary's plan and quiz sections, from the study-plan and quiz features."""
+"""The weekly summary's plan, quiz and demo sections, from the plan, quiz and vision features."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.digests import PlanProgress, QuizAccuracy, WeeklySections
+from coach.digests import DemoRecord, PlanProgress, QuizAccuracy, WeeklySections
 from coach.plan.progress import todays_item
+from coach.vision import ExchangeStatus, ExchangeView
+from coach.vision_render import demo_record_markdown
 from coach.weeks import Week
 from db.models import User
+from db.repositories import VisionRepository
 from db.study_repositories import QuizRepository
 
 
@@ -29,4 +32,24 @@ async def weekly_sections(session: AsyncSession, user: User, week: Week) -> Week
         quiz = QuizAccuracy(
             correct=sum(1 for prompt in answered if prompt.correct), answered=len(answered)
         )
-    return WeeklySections(plan_progress=plan, quiz_accuracy=quiz)
+    exchanges = [
+        ExchangeView.of(row)
+        for row in await VisionRepository(session).between(user.id, week.first_day, week.last_day)
+    ]
+    runs = [exchange for exchange in exchanges if exchange.status is ExchangeStatus.ANSWERED]
+    demo = None
+    if runs:
+        demo = DemoRecord(
+            entries=tuple(_demo_line(exchange) for exchange in runs),
+            markdown=demo_record_markdown(user.language, runs, user.timezone, heading_level=3),
+        )
+    return WeeklySections(plan_progress=plan, quiz_accuracy=quiz, demo_record=demo)
+
+
+def _demo_line(exchange: ExchangeView) -> str:
+    """One run in a few words: what was asked of which model, and the top answer."""
+    if exchange.scores:
+        top = exchange.scores[0]
+        return f"{exchange.model or 'CLIP'}: {top.label} {top.score * 100:.0f}%"
+    answer = " ".join((exchange.answer or "").split())
+    return f"{exchange.model or 'VLM'}: {answer[:60]}"

@@ -354,3 +354,40 @@ class SchedulePause(Base):
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
+
+
+class VisionExchange(Base):
+    """A photo sent to the vision models and what came back (or why nothing did)."""
+
+    __tablename__ = "vision_exchanges"
+    __table_args__ = (
+        Index("ix_vision_exchanges_user_local_date", "user_id", "local_date"),
+        Index("ix_vision_exchanges_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The learner's photo message, which the answer replies to.
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(128))
+    # Photos of one album share it; the album's caption applies to all of them.
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    caption: Mapped[str | None] = mapped_column(Text)
+    # pending -> answered | failed; what was asked is filled in when the request is resolved.
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    prompt: Mapped[str | None] = mapped_column(Text)
+    labels: Mapped[list[str] | None] = mapped_column(JSON)
+    answer: Mapped[str | None] = mapped_column(Text)
+    scores: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    model: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(32))
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    # The learner's local date when the photo arrived: what the daily limit counts.
+    local_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    # When the reply reached Telegram; NULL on a finished exchange means it is still owed.
+    replied_at: Mapped[datetime | None]

@@ -18,6 +18,7 @@ from db.models import (
     RewardGrant,
     RewardItem,
     User,
+    VisionExchange,
 )
 
 
@@ -303,3 +304,100 @@ class UpdateInbox:
     async def remove(self, update_id: int) -> None:
         """Forget a handled update."""
         await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id == update_id))
+
+
+class VisionRepository:
+    """Photos sent to the vision models and their answers."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, exchange: VisionExchange) -> VisionExchange:
+        """Store a new exchange."""
+        self.session.add(exchange)
+        await self.session.flush()
+        return exchange
+
+    async def get_many(self, exchange_ids: Sequence[int]) -> list[VisionExchange]:
+        """Exchanges by id, in message order."""
+        if not exchange_ids:
+            return []
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(VisionExchange.id.in_(exchange_ids))
+            .order_by(VisionExchange.message_id, VisionExchange.id)
+        )
+        return list(rows.all())
+
+    async def album(self, user_id: int, media_group_id: str) -> Sequence[VisionExchange]:
+        """Every photo of one album, in message order."""
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(
+                VisionExchange.user_id == user_id,
+                VisionExchange.media_group_id == media_group_id,
+            )
+            .order_by(VisionExchange.message_id, VisionExchange.id)
+        )
+        return rows.all()
+
+    async def count_counted_on(self, user_id: int, day: date, statuses: Sequence[str]) -> int:
+        """How many of the learner's exchanges of one local day are in `statuses`."""
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(VisionExchange)
+            .where(
+                VisionExchange.user_id == user_id,
+                VisionExchange.local_date == day,
+                VisionExchange.status.in_(statuses),
+            )
+        )
+        return int(count or 0)
+
+    async def pending_before(self, before: datetime, limit: int = 500) -> Sequence[VisionExchange]:
+        """Exchanges created before `before` that were never answered, oldest first."""
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(VisionExchange.status == "pending", VisionExchange.created_at < before)
+            .order_by(VisionExchange.id)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def replies_owed(self, before: datetime, limit: int = 500) -> Sequence[VisionExchange]:
+        """Finished exchanges created before `before` whose reply never reached Telegram."""
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(
+                VisionExchange.status != "pending",
+                VisionExchange.replied_at.is_(None),
+                VisionExchange.created_at < before,
+            )
+            .order_by(VisionExchange.id)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def between(
+        self, user_id: int, first_day: date, last_day: date
+    ) -> Sequence[VisionExchange]:
+        """The learner's exchanges from `first_day` to `last_day` (local dates, inclusive)."""
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(
+                VisionExchange.user_id == user_id,
+                VisionExchange.local_date >= first_day,
+                VisionExchange.local_date <= last_day,
+            )
+            .order_by(VisionExchange.created_at, VisionExchange.id)
+        )
+        return rows.all()
+
+    async def all_for_user(self, user_id: int) -> Sequence[VisionExchange]:
+        """Every exchange of the learner, oldest first."""
+        rows = await self.session.scalars(
+            select(VisionExchange)
+            .where(VisionExchange.user_id == user_id)
+            .order_by(VisionExchange.created_at, VisionExchange.id)
+        )
+        return rows.all()

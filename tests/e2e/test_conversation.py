@@ -45,7 +45,13 @@ async def test_a_photo_gets_a_clear_reply(bot: RunningBot, emulator: BotApiEmula
     lin = emulator.user(1001, first_name="Lin")
     lin.send_photo(b"\x89PNG\r\n\x1a\n" + b"0" * 64, caption="what is this?")
     reply = await lin.next_message()
-    assert "文字消息和命令" in (reply.text or "")
+    # No VISION_URL or VLM_BASE_URL in the test settings: the photo feature says so.
+    assert "还没有配置图片模型" in (reply.text or "")
+    lin.send_text("/vision")
+    assert "还没有配置图片模型" in ((await lin.next_message()).text or "")
+    lin.send_document(b"%PDF-1.4 notes", "notes.pdf", "application/pdf")
+    reply = await lin.next_message()
+    assert "文字消息、命令和图片" in (reply.text or "")
 
 
 async def test_english_on_request_and_timezone_in_replies(
