@@ -8,7 +8,6 @@ from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,6 +22,7 @@ from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
 from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.sending import ResilientRateLimiter
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -85,7 +85,7 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ResilientRateLimiter(services.settings.max_messages_per_second))
         .post_init(_on_startup)
     )
     # The builder cannot infer the custom context in the job queue's type.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
 
 from coach.clock import Clock, ScaledClock
 from coach.service import Coach, CoachConfig
@@ -12,16 +15,23 @@ from db.database import Database
 
 @dataclass
 class Services:
-    """Settings, database, clock and the coach."""
+    """Settings, database, clock, the coach, and this process's name."""
 
     settings: Settings
     database: Database
     clock: Clock
     coach: Coach
+    # Names this process in database claims (several replicas may share one database).
+    replica_id: str = field(default_factory=lambda: new_replica_id())
 
     async def close(self) -> None:
         """Release the database pool."""
         await self.database.dispose()
+
+
+def new_replica_id() -> str:
+    """host:pid:random, short enough for a claim column."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

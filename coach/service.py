@@ -6,6 +6,7 @@ Methods flush through the repositories and never commit; the caller commits befo
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -311,14 +312,32 @@ class Coach:
     async def owed_endings(self, session: AsyncSession) -> list[BlockEnding]:
         """Completed blocks whose learner has not been told yet, with their reward offers."""
         owed = await BlockRepository(session).owed_notifications()
+        return await self._endings(session, owed)
+
+    async def claim_owed_endings(
+        self, session: AsyncSession, owner: str, real_now: datetime, lease: timedelta
+    ) -> list[BlockEnding]:
+        """Claim the owed block-end messages no other process is sending; commit, then send."""
+        claimed = await BlockRepository(session).claim_owed_notifications(owner, real_now, lease)
+        return await self._endings(session, claimed)
+
+    async def release_ending(self, session: AsyncSession, block_id: int, owner: str) -> None:
+        """Hand back a claimed block-end message that could not be sent."""
+        await BlockRepository(session).release_notification_claim(block_id, owner)
+
+    async def _endings(
+        self, session: AsyncSession, owed: Sequence[FocusBlock]
+    ) -> list[BlockEnding]:
         users = await UserRepository(session).get_many(sorted({block.user_id for block in owed}))
         return [await self._ending(session, users[block.user_id], block) for block in owed]
 
     async def mark_notified(self, session: AsyncSession, block_id: int) -> None:
-        """Record that the learner was told their block ended."""
+        """Record that the learner was told their block ended (and drop the claim)."""
         block = await session.get(FocusBlock, block_id)
         if block is not None and block.notified_at is None:
             block.notified_at = self.clock.now()
+            block.notify_claimed_by = None
+            block.notify_lease_expires_at = None
 
     async def _ending(self, session: AsyncSession, user: User, block: FocusBlock) -> BlockEnding:
         view = BlockView.of(block)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coach.timezones import parse_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -21,6 +23,21 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
+    # Setting a webhook URL switches from long polling to webhooks (several replicas can then
+    # share the traffic behind a load balancer). The secret is what Telegram sends back in the
+    # X-Telegram-Bot-Api-Secret-Token header; requests without it are refused.
+    webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="0.0.0.0", alias="TELEGRAM_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, ge=0, le=65535, alias="TELEGRAM_WEBHOOK_PORT")
+    webhook_max_connections: int = Field(
+        default=40, ge=1, le=100, alias="TELEGRAM_WEBHOOK_MAX_CONNECTIONS"
+    )
+    # Telegram allows about 30 messages per second overall; 0 turns the throttle off (for a
+    # local Bot API server or a benchmark). A 429 is retried after its retry_after either way.
+    max_messages_per_second: float = Field(
+        default=30.0, ge=0, alias="TELEGRAM_MAX_MESSAGES_PER_SECOND"
+    )
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     timezone: str = Field(default="Asia/Shanghai", alias="COACH_TIMEZONE")
     language: Literal["zh", "en"] = Field(default="zh", alias="COACH_LANGUAGE")
@@ -58,6 +75,42 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _empty_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            # Telegram's rule for secret_token.
+            if not WEBHOOK_SECRET_PATTERN.fullmatch(value):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None:
+            if not self.webhook_url.startswith(("https://", "http://")):
+                raise ValueError("TELEGRAM_WEBHOOK_URL must be an http(s) URL")
+            if self.webhook_secret is None:
+                raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
+        return self
+
+    def secret_values(self) -> list[str]:
+        """The values of every secret setting that is set (for keeping them out of logs)."""
+        values = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                values.append(value.get_secret_value())
+        return values
 
     @cached_property
     def zone(self) -> ZoneInfo:

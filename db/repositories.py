@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -111,6 +111,63 @@ class BlockRepository:
             .limit(limit)
         )
         return rows.all()
+
+    async def claim_owed_notifications(
+        self, owner: str, real_now: datetime, lease: timedelta, limit: int = 500
+    ) -> Sequence[FocusBlock]:
+        """Claim blocks whose learner is still owed the block-end message, for `owner`.
+
+        Blocks another process holds a live claim on are skipped; an expired claim (its
+        holder died before sending) is taken over. The caller commits before it sends, so
+        a second process's claim waits for this one and then finds nothing left to take.
+        `real_now` and `lease` are wall-clock time: leases are about processes.
+        """
+        claimable = (
+            (FocusBlock.status == BlockStatus.COMPLETED)
+            & FocusBlock.notified_at.is_(None)
+            & (
+                FocusBlock.notify_lease_expires_at.is_(None)
+                | (FocusBlock.notify_lease_expires_at < real_now)
+            )
+        )
+        candidates = (
+            await self.session.scalars(
+                select(FocusBlock.id).where(claimable).order_by(FocusBlock.finished_at).limit(limit)
+            )
+        ).all()
+        if not candidates:
+            return []
+        claimed = (
+            await self.session.scalars(
+                update(FocusBlock)
+                .where(FocusBlock.id.in_(candidates), claimable)
+                .values(notify_claimed_by=owner, notify_lease_expires_at=real_now + lease)
+                .returning(FocusBlock.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+        if not claimed:
+            return []
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(FocusBlock.id.in_(claimed))
+            .order_by(FocusBlock.finished_at)
+            .execution_options(populate_existing=True)
+        )
+        return rows.all()
+
+    async def release_notification_claim(self, block_id: int, owner: str) -> None:
+        """Give up a claim (the message could not be sent) so the next sweep tries again."""
+        await self.session.execute(
+            update(FocusBlock)
+            .where(
+                FocusBlock.id == block_id,
+                FocusBlock.notify_claimed_by == owner,
+                FocusBlock.notified_at.is_(None),
+            )
+            .values(notify_claimed_by=None, notify_lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
 
     async def completed_on(self, user_id: int, day: date) -> Sequence[FocusBlock]:
         """The learner's completed blocks of one local day."""
