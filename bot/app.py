@@ -21,7 +21,7 @@ from bot import keyboards
 from bot.access import refuse_strangers
 from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
-from bot.handlers import blocks, export, fallback, journal, onboarding, rewards
+from bot.handlers import blocks, export, fallback, journal, onboarding, privacy, rewards
 from bot.sending import ResilientRateLimiter
 from bot.services import Services
 from coach.messages import LANGUAGES, t
@@ -40,6 +40,7 @@ COMMANDS = (
     "export",
     "timezone",
     "lang",
+    "forget",
     "help",
 )
 COMMAND_DESCRIPTIONS = {
@@ -53,6 +54,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "导出我的数据",
         "timezone": "设置时区",
         "lang": "切换语言",
+        "forget": "删除我的全部数据",
         "help": "帮助",
     },
     "en": {
@@ -65,6 +67,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "export my data",
         "timezone": "set the timezone",
         "lang": "switch language",
+        "forget": "delete all my data",
         "help": "help",
     },
 }
@@ -72,7 +75,7 @@ COMMAND_DESCRIPTIONS = {
 
 # Each feature module's `register(application)` adds its handlers (and jobs) ahead of the
 # catch-all handlers below; order matters only among handlers of the same group.
-FEATURES: tuple[Callable[[CoachApplication], None], ...] = ()
+FEATURES: tuple[Callable[[CoachApplication], None], ...] = (privacy.register,)
 
 
 def build_application(services: Services, token: str) -> CoachApplication:

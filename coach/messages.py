@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final, Literal
 
+from coach.catalogs import delivery, privacy
+
 Language = Literal["zh", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 
@@ -30,6 +32,7 @@ ZH: Final[dict[str, str]] = {
         "/export — 导出你的全部数据（JSON 文件）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
+        "/forget — 删除我的全部数据（会先确认）\n"
         "/help — 显示这条帮助"
     ),
     "lang.set": "好的，之后我用中文和你说话。",
@@ -123,6 +126,7 @@ EN: Final[dict[str, str]] = {
         "/export — all your data as a JSON file\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
+        "/forget — delete all my data (asks first)\n"
         "/help — this help"
     ),
     "lang.set": "Done — I'll speak English from now on.",
@@ -195,7 +199,7 @@ EN: Final[dict[str, str]] = {
 }
 
 # Each feature keeps its strings in a module of coach/catalogs/ with its own ZH and EN dicts.
-FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = ()
+FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (delivery, privacy)
 
 
 def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:

@@ -43,6 +43,14 @@ class UserRepository:
         rows = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
         return {user.id: user for user in rows}
 
+    async def delete(self, user_id: int) -> bool:
+        """Delete the learner; every table of theirs goes with them (ON DELETE CASCADE)."""
+        result = await self.session.execute(
+            delete(User).where(User.id == user_id).execution_options(synchronize_session=False)
+        )
+        self.session.expunge_all()
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
 
 class BlockRepository:
     """Focus blocks."""
