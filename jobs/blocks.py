@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from telegram.error import Forbidden, TelegramError
 
@@ -25,7 +26,12 @@ NOTIFY_LEASE = timedelta(minutes=2)
 # Both the exact-time job and the sweep end blocks; one at a time per process. Across
 # processes (replicas), completing is a conditional UPDATE and telling the learner is
 # claimed in the database, so neither happens twice.
-_ending_lock = asyncio.Lock()
+# (A lock per application: an asyncio lock belongs to one event loop, and tests run many.)
+_ending_locks: WeakKeyDictionary[object, asyncio.Lock] = WeakKeyDictionary()
+
+
+def _ending_lock(context: CoachContext) -> asyncio.Lock:
+    return _ending_locks.setdefault(context.application, asyncio.Lock())
 
 
 def schedule_block_end(context: CoachContext, block: BlockView) -> None:
@@ -38,7 +44,7 @@ async def end_due_blocks(context: CoachContext) -> None:
     """Complete every block whose end has passed, then tell each learner who is owed a message."""
     services = context.services
     owner = services.replica_id
-    async with _ending_lock:
+    async with _ending_lock(context):
         async with services.database.session() as session:
             completed = await services.coach.complete_due_blocks(session)
             await session.commit()
