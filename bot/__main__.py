@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
+from collections.abc import Sequence
 
 from bot.app import build_application
 from bot.logs import configure_logging
@@ -34,8 +36,17 @@ async def run_bot(settings: Settings, token: str) -> None:
         await services.close()
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Read the settings, migrate the database, and run."""
+    argparse.ArgumentParser(
+        prog="python -m bot",
+        description=(
+            "Run Study Coach. Configuration comes from the environment and .env "
+            "(see .env.example): with TELEGRAM_BOT_TOKEN it serves Telegram by long polling, "
+            "or by webhook when TELEGRAM_WEBHOOK_URL is set; without a token it opens the "
+            "offline terminal chat."
+        ),
+    ).parse_args(argv)
     settings = Settings()
     if settings.telegram_bot_token is None:
         from bot.terminal import LOG_FILE, run_terminal_chat
