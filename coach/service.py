@@ -394,7 +394,7 @@ class Coach:
         today = now.astimezone(profile.zone).date()
         notes = NoteRepository(session)
         await notes.add(DailyNote(user_id=user.id, local_date=today, text=text, created_at=now))
-        return NoteSaved(profile, today, len(await notes.on(user.id, today)))
+        return NoteSaved(profile, today, await notes.count_on(user.id, today))
 
     # -- status -----------------------------------------------------------------------------
 
@@ -405,8 +405,8 @@ class Coach:
         now = self.clock.now()
         today = now.astimezone(profile.zone).date()
         blocks = BlockRepository(session)
-        running = await blocks.running_for(user.id)
-        done_today = [BlockView.of(block) for block in await blocks.completed_on(user.id, today)]
+        running, completed = await blocks.running_and_completed_on(user.id, today)
+        done_today = [BlockView.of(block) for block in completed]
         days = await blocks.completed_days(user.id, today - STREAK_WINDOW)
         return StatusReport(
             profile=profile,

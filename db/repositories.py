@@ -190,6 +190,27 @@ class BlockRepository:
         )
         return rows.all()
 
+    async def running_and_completed_on(
+        self, user_id: int, day: date
+    ) -> tuple[FocusBlock | None, Sequence[FocusBlock]]:
+        """The learner's running block and completed blocks of one local day, in one query."""
+        rows = (
+            await self.session.scalars(
+                select(FocusBlock)
+                .where(
+                    FocusBlock.user_id == user_id,
+                    (FocusBlock.status == BlockStatus.RUNNING)
+                    | (
+                        (FocusBlock.status == BlockStatus.COMPLETED)
+                        & (FocusBlock.local_date == day)
+                    ),
+                )
+                .order_by(FocusBlock.started_at)
+            )
+        ).all()
+        running = next((block for block in rows if block.status == BlockStatus.RUNNING), None)
+        return running, [block for block in rows if block.status == BlockStatus.COMPLETED]
+
     async def completed_days(self, user_id: int, since: date) -> set[date]:
         """Local days since `since` with at least one completed block."""
         rows = await self.session.scalars(
@@ -306,6 +327,15 @@ class NoteRepository:
             .order_by(DailyNote.created_at, DailyNote.id)
         )
         return rows.all()
+
+    async def count_on(self, user_id: int, day: date) -> int:
+        """How many notes the learner wrote on one local day."""
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(DailyNote)
+            .where(DailyNote.user_id == user_id, DailyNote.local_date == day)
+        )
+        return int(count or 0)
 
     async def all_for_user(self, user_id: int) -> Sequence[DailyNote]:
         """Every note of the learner, oldest first."""

@@ -1,0 +1,1 @@
+"""Benchmarks; each script prints its results (see BENCHMARKS.md)."""
