@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
+from collections.abc import Sequence
 
 from bot.app import build_application
 from bot.logs import configure_logging
 from bot.polling import serve
 from bot.services import build_services
+from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
 
@@ -25,13 +28,25 @@ async def run_bot(settings: Settings, token: str) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await serve(application, stop)
+        if settings.webhook_url is not None:
+            await serve_webhook(application, stop)
+        else:
+            await serve(application, stop)
     finally:
         await services.close()
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Read the settings, migrate the database, and run."""
+    argparse.ArgumentParser(
+        prog="python -m bot",
+        description=(
+            "Run Study Coach. Configuration comes from the environment and .env "
+            "(see .env.example): with TELEGRAM_BOT_TOKEN it serves Telegram by long polling, "
+            "or by webhook when TELEGRAM_WEBHOOK_URL is set; without a token it opens the "
+            "offline terminal chat."
+        ),
+    ).parse_args(argv)
     settings = Settings()
     if settings.telegram_bot_token is None:
         from bot.terminal import LOG_FILE, run_terminal_chat
@@ -43,7 +58,8 @@ def main() -> None:
         return
     configure_logging(settings.log_level)
     upgrade_to_head(settings.database_url)
-    log.info("starting; Bot API at %s", settings.telegram_api_url)
+    mode = "webhook" if settings.webhook_url else "long polling"
+    log.info("starting (%s); Bot API at %s", mode, settings.telegram_api_url)
     asyncio.run(run_bot(settings, settings.telegram_bot_token.get_secret_value()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import CoachContext
@@ -22,10 +23,15 @@ async def refuse_strangers(update: Update, context: CoachContext) -> None:
         return
     log.info("refused update %s from user %s", update.update_id, user.id if user else None)
     refusal = t(settings.language, "access.refused")
-    if update.callback_query is not None:
-        await update.callback_query.answer(refusal, show_alert=True)
-    elif update.effective_message is not None and update.effective_chat is not None:
-        await update.effective_message.reply_text(refusal)
-    elif user is not None:
-        await context.bot.send_message(user.id, refusal)
+    try:
+        # Answer what a person did (a message, a button, a poll answer); stay silent on the
+        # rest (channel posts, membership changes, reactions): nobody asked anything.
+        if update.callback_query is not None:
+            await update.callback_query.answer(refusal, show_alert=True)
+        elif update.message is not None:
+            await update.message.reply_text(refusal)
+        elif update.poll_answer is not None and user is not None:
+            await context.bot.send_message(user.id, refusal)
+    except TelegramError as error:
+        log.info("could not send the refusal for update %s: %s", update.update_id, error)
     raise ApplicationHandlerStop

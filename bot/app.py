@@ -28,12 +28,13 @@ from bot.handlers import (
     journal,
     onboarding,
     plan,
+    privacy,
     quiz,
     rewards,
     schedule,
     vision,
 )
-from bot.ratelimit import SlidingWindowRateLimiter
+from bot.sending import ResilientRateLimiter
 from bot.services import Services
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
@@ -58,6 +59,7 @@ COMMANDS = (
     "vision",
     "timezone",
     "lang",
+    "forget",
     "help",
 )
 COMMAND_DESCRIPTIONS = {
@@ -78,6 +80,7 @@ COMMAND_DESCRIPTIONS = {
         "vision": "图片问答（CLIP / 多模态）",
         "timezone": "设置时区",
         "lang": "切换语言",
+        "forget": "删除我的全部数据",
         "help": "帮助",
     },
     "en": {
@@ -97,6 +100,7 @@ COMMAND_DESCRIPTIONS = {
         "vision": "photos: CLIP and vision-language models",
         "timezone": "set the timezone",
         "lang": "switch language",
+        "forget": "delete all my data",
         "help": "help",
     },
 }
@@ -109,6 +113,7 @@ FEATURES: tuple[Callable[[CoachApplication], None], ...] = (
     quiz.register,
     schedule.register,
     vision.register,
+    privacy.register,
 )
 
 
@@ -122,8 +127,9 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        # At most COACH_SEND_RATE messages in any second; a 429 is retried after retry_after.
-        .rate_limiter(SlidingWindowRateLimiter(services.settings.send_rate, max_retries=3))
+        # At most COACH_SEND_RATE messages in any second; a 429 is retried after its
+        # retry_after, a 5xx or dropped connection a few times with backoff.
+        .rate_limiter(ResilientRateLimiter(services.settings.send_rate))
         .post_init(_on_startup)
     )
     # The builder cannot infer the custom context in the job queue's type.

@@ -8,14 +8,21 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import CoachContext
+from bot.handling import ReplyNotDelivered
 from coach.messages import t
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: CoachContext) -> None:
-    """Log the exception and tell the learner, in their language, that the action failed."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log the exception and tell the learner, in their language, what became of the action."""
+    if isinstance(context.error, ReplyNotDelivered):
+        # The work is committed; only Telegram was unreachable for the reply.
+        log.warning("the reply was not delivered after the changes were saved: %s", context.error)
+        key = "delivery.reply_lost"
+    else:
+        log.error("error while handling an update", exc_info=context.error)
+        key = "error.generic"
     if not isinstance(update, Update) or update.effective_user is None:
         return
     language: str = context.services.settings.language
@@ -24,9 +31,9 @@ async def on_error(update: object, context: CoachContext) -> None:
             language = await context.coach.language_of(session, update.effective_user.id)
     except Exception:  # the database may be what failed
         log.warning("could not read the learner's language for the apology", exc_info=True)
-    text = t(language, "error.generic")
+    text = t(language, key)
     try:
-        if update.callback_query is not None:
+        if update.callback_query is not None and key == "error.generic":
             await update.callback_query.answer(text, show_alert=True)
         else:
             chat_id = (

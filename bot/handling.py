@@ -7,13 +7,26 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from telegram import Message, MessageEntity, Update
+from telegram.error import TelegramError
 
 from bot.context import CoachContext
 from coach.views import Identity
 
 log = logging.getLogger(__name__)
+
+
+class ReplyNotDelivered(Exception):
+    """The handler's changes were committed, but sending the reply failed afterwards."""
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_commit(session: Session) -> None:
+    session.info["committed"] = True
+
 
 SessionHandler = Callable[[Update, CoachContext, AsyncSession], Coroutine[Any, Any, None]]
 Handler = Callable[[Update, CoachContext], Coroutine[Any, Any, None]]
@@ -32,7 +45,14 @@ def with_session(handler: SessionHandler) -> Handler:
             if not await context.coach.claim_update(session, update.update_id):
                 log.info("update %s was delivered again; already handled", update.update_id)
                 return
-            await handler(update, context, session)
+            try:
+                await handler(update, context, session)
+            except TelegramError as error:
+                # Commit, then reply: a reply that fails after the commit lost nothing but
+                # the message, and the learner must not be told their action failed.
+                if session.info.get("committed"):
+                    raise ReplyNotDelivered(str(error)) from error
+                raise
             await session.commit()
 
     return wrapper

@@ -39,11 +39,15 @@ class _Slot:
 
 
 class SlidingWindowRateLimiter(BaseRateLimiter[int]):
-    """At most `per_second` messages in any one-second window (plus `margin` seconds)."""
+    """At most `per_second` messages in any one-second window (plus `margin` seconds).
+
+    A rate of 0 turns the window off (a local Bot API server, a benchmark); a 429 is still
+    retried after its retry_after.
+    """
 
     def __init__(self, per_second: float, *, margin: float = 0.0, max_retries: int = 3) -> None:
-        if per_second < 1:
-            raise ValueError("the rate must be at least one message per second")
+        if per_second != 0 and per_second < 1:
+            raise ValueError("the rate must be 0 (off) or at least one message per second")
         self.limit = math.floor(per_second)
         self.window = 1.0 + margin
         self.max_retries = max_retries
@@ -91,7 +95,7 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
     ) -> JSONResult:
         """Send when the window has room; on a 429 pause everything for retry_after and retry."""
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
-        counted = data.get("chat_id") is not None
+        counted = self.limit > 0 and data.get("chat_id") is not None
         for attempt in range(retries + 1):
             await self._not_paused.wait()
             slot = await self._take_slot() if counted else None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.logs import protect_secrets
 from coach.clock import Clock, ScaledClock
 from coach.digests import Digests, SectionSource
 from coach.plan.planner import Planner
+from coach.privacy import Privacy
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer
 from coach.schedule_times import Rule, parse_clock, parse_weekly
@@ -36,12 +41,20 @@ class Services:
     scheduler: Scheduler
     digests: Digests
     vision: Vision
+    privacy: Privacy
+    # Names this process in database claims (several replicas may share one database).
+    replica_id: str = field(default_factory=lambda: new_replica_id())
 
     async def close(self) -> None:
         """Release the database pool and the LLM and vision clients' connections."""
         await self.tutor.close()
         await self.vision.client.close()
         await self.database.dispose()
+
+
+def new_replica_id() -> str:
+    """host:pid:random, short enough for a claim column."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def build_services(
@@ -52,6 +65,7 @@ def build_services(
     `weekly_sections` adds the plan, quiz and demo sections to the weekly summary once those
     features exist.
     """
+    protect_secrets(settings.secret_values())
     start = settings.clock_start.timestamp() if settings.clock_start else None
     clock = clock or ScaledClock(settings.clock_speed, settings.clock_anchor, start)
     config = CoachConfig(
@@ -80,6 +94,7 @@ def build_services(
         scheduler=Scheduler(scheduler_config(settings), clock, coach),
         digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
         vision=build_vision(settings, clock),
+        privacy=Privacy(coach, clock),
     )
 
 

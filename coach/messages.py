@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final, Literal
 
+from coach.catalogs import delivery as delivery_catalog
 from coach.catalogs import plan as plan_catalog
+from coach.catalogs import privacy as privacy_catalog
 from coach.catalogs import quiz as quiz_catalog
 from coach.catalogs import schedule as schedule_catalog
 from coach.catalogs import tutor as tutor_catalog
@@ -44,6 +46,7 @@ ZH: Final[dict[str, str]] = {
         "/vision — 图片问答：发照片给 CLIP 或多模态模型（说明写 猫 | 狗 或一个问题）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
+        "/forget — 删除我的全部数据（会先确认）\n"
         "/help — 显示这条帮助"
     ),
     "lang.set": "好的，之后我用中文和你说话。",
@@ -146,6 +149,7 @@ EN: Final[dict[str, str]] = {
         "/vision — photos: send one to CLIP or a vision-language model (caption cat | dog, or a question)\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
+        "/forget — delete all my data (asks first)\n"
         "/help — this help"
     ),
     "lang.set": "Done — I'll speak English from now on.",
@@ -225,6 +229,8 @@ FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
     tutor_catalog,
     schedule_catalog,
     vision_catalog,
+    delivery_catalog,
+    privacy_catalog,
 )
 
 

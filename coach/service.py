@@ -6,7 +6,7 @@ Methods flush through the repositories and never commit; the caller commits befo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -318,14 +318,32 @@ class Coach:
     async def owed_endings(self, session: AsyncSession) -> list[BlockEnding]:
         """Completed blocks whose learner has not been told yet, with their reward offers."""
         owed = await BlockRepository(session).owed_notifications()
+        return await self._endings(session, owed)
+
+    async def claim_owed_endings(
+        self, session: AsyncSession, owner: str, real_now: datetime, lease: timedelta
+    ) -> list[BlockEnding]:
+        """Claim the owed block-end messages no other process is sending; commit, then send."""
+        claimed = await BlockRepository(session).claim_owed_notifications(owner, real_now, lease)
+        return await self._endings(session, claimed)
+
+    async def release_ending(self, session: AsyncSession, block_id: int, owner: str) -> None:
+        """Hand back a claimed block-end message that could not be sent."""
+        await BlockRepository(session).release_notification_claim(block_id, owner)
+
+    async def _endings(
+        self, session: AsyncSession, owed: Sequence[FocusBlock]
+    ) -> list[BlockEnding]:
         users = await UserRepository(session).get_many(sorted({block.user_id for block in owed}))
         return [await self._ending(session, users[block.user_id], block) for block in owed]
 
     async def mark_notified(self, session: AsyncSession, block_id: int) -> None:
-        """Record that the learner was told their block ended."""
+        """Record that the learner was told their block ended (and drop the claim)."""
         block = await session.get(FocusBlock, block_id)
         if block is not None and block.notified_at is None:
             block.notified_at = self.clock.now()
+            block.notify_claimed_by = None
+            block.notify_lease_expires_at = None
 
     async def _ending(self, session: AsyncSession, user: User, block: FocusBlock) -> BlockEnding:
         view = BlockView.of(block)
@@ -382,7 +400,7 @@ class Coach:
         today = now.astimezone(profile.zone).date()
         notes = NoteRepository(session)
         await notes.add(DailyNote(user_id=user.id, local_date=today, text=text, created_at=now))
-        return NoteSaved(profile, today, len(await notes.on(user.id, today)))
+        return NoteSaved(profile, today, await notes.count_on(user.id, today))
 
     # -- status -----------------------------------------------------------------------------
 
@@ -393,8 +411,8 @@ class Coach:
         now = self.clock.now()
         today = now.astimezone(profile.zone).date()
         blocks = BlockRepository(session)
-        running = await blocks.running_for(user.id)
-        done_today = [BlockView.of(block) for block in await blocks.completed_on(user.id, today)]
+        running, completed = await blocks.running_and_completed_on(user.id, today)
+        done_today = [BlockView.of(block) for block in completed]
         days = await blocks.completed_days(user.id, today - STREAK_WINDOW)
         paused = await PauseRepository(session).days_since(user.id, today - STREAK_WINDOW)
         return StatusReport(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Literal
@@ -27,14 +28,29 @@ DEFAULT_VISION_LABELS = (
     "nature or a landscape",
 )
 
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
 
 class Settings(BaseSettings):
     """Every setting of the bot; environment variable names are the aliases."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # An empty variable means "unset" (as compose passes `${VAR:-}` and .env.example lists them).
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
+    # Setting a webhook URL switches from long polling to webhooks (several replicas can then
+    # share the traffic behind a load balancer). The secret is what Telegram sends back in the
+    # X-Telegram-Bot-Api-Secret-Token header; requests without it are refused.
+    webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="0.0.0.0", alias="TELEGRAM_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, ge=0, le=65535, alias="TELEGRAM_WEBHOOK_PORT")
+    webhook_max_connections: int = Field(
+        default=40, ge=1, le=100, alias="TELEGRAM_WEBHOOK_MAX_CONNECTIONS"
+    )
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     timezone: str = Field(default="Asia/Shanghai", alias="COACH_TIMEZONE")
     language: Literal["zh", "en"] = Field(default="zh", alias="COACH_LANGUAGE")
@@ -67,8 +83,17 @@ class Settings(BaseSettings):
     # Seconds (on the coach's clock) a claim is held before another process may take it over.
     schedule_lease_seconds: int = Field(default=300, ge=10, alias="COACH_SCHEDULE_LEASE_SECONDS")
     # Messages in any one second to Telegram, for everything this process sends (Telegram
-    # allows about 30 per bot); with several replicas, split it between them.
-    send_rate: float = Field(default=30.0, ge=1, le=1000, alias="COACH_SEND_RATE")
+    # allows about 30 per bot); with several replicas, split it between them. 0 turns the
+    # throttle off (a local Bot API server, a benchmark); a 429 is retried either way.
+    send_rate: float = Field(default=30.0, ge=0, le=1000, alias="COACH_SEND_RATE")
+
+    @field_validator("send_rate")
+    @classmethod
+    def _whole_rate(cls, value: float) -> float:
+        if 0 < value < 1:
+            raise ValueError("COACH_SEND_RATE is 0 (off) or at least 1 message per second")
+        return value
+
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # Any OpenAI-compatible chat API (hosted, Ollama, vLLM, LM Studio); unset: offline replies.
     llm_base_url: str | None = Field(default=None, alias="LLM_BASE_URL")
@@ -171,6 +196,42 @@ class Settings(BaseSettings):
                 raise ValueError("VISION_DEFAULT_LABELS needs at least two labels separated by |")
             return labels
         return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _empty_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            # Telegram's rule for secret_token.
+            if not WEBHOOK_SECRET_PATTERN.fullmatch(value):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None:
+            if not self.webhook_url.startswith(("https://", "http://")):
+                raise ValueError("TELEGRAM_WEBHOOK_URL must be an http(s) URL")
+            if self.webhook_secret is None:
+                raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
+        return self
+
+    def secret_values(self) -> list[str]:
+        """The values of every secret setting that is set (for keeping them out of logs)."""
+        values = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                values.append(value.get_secret_value())
+        return values
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -47,7 +47,10 @@ def create_engine(database_url: str) -> AsyncEngine:
     url = async_url(database_url)
     ensure_sqlite_directory(url)
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url)
+        # SQLite takes one writer at a time; more connections only make writers wait in
+        # SQLite's busy handler (sleeps of up to 100 ms). One connection makes them queue
+        # in the pool instead, and each gets it the moment it is free.
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

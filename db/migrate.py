@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -28,3 +31,22 @@ def alembic_config(database_url: str) -> Config:
 def upgrade_to_head(database_url: str) -> None:
     """Bring the database schema to the newest revision (blocking; run outside the event loop)."""
     command.upgrade(alembic_config(database_url), "head")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m db.migrate`: upgrade DATABASE_URL to the newest schema, then exit."""
+    parser = argparse.ArgumentParser(
+        prog="python -m db.migrate",
+        description="Bring the database named by DATABASE_URL (or .env) to the newest schema.",
+    )
+    parser.parse_args(argv)
+    from coach.settings import Settings
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    upgrade_to_head(Settings().database_url)
+
+
+if __name__ == "__main__":
+    main()

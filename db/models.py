@@ -87,6 +87,13 @@ class FocusBlock(Base):
         ),
         Index("ix_focus_blocks_status_planned_end", "status", "planned_end_at"),
         Index("ix_focus_blocks_user_local_date", "user_id", "local_date"),
+        # The sweep's "who is still owed a block-end message" stays cheap with many blocks.
+        Index(
+            "ix_focus_blocks_owed_notification",
+            "finished_at",
+            sqlite_where=text("status = 'completed' AND notified_at IS NULL"),
+            postgresql_where=text("status = 'completed' AND notified_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +117,10 @@ class FocusBlock(Base):
     recap_at: Mapped[datetime | None]
     # When the learner was told the block ended; NULL means the message is still owed.
     notified_at: Mapped[datetime | None]
+    # Which bot process is sending that message, and until when (wall-clock time, not the
+    # coach's clock) its claim holds; a claim whose holder died expires and is taken over.
+    notify_claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    notify_lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     # Completed after its planned end because the bot was not running then.
     late: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 

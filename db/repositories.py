@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +44,14 @@ class UserRepository:
             return {}
         rows = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
         return {user.id: user for user in rows}
+
+    async def delete(self, user_id: int) -> bool:
+        """Delete the learner; every table of theirs goes with them (ON DELETE CASCADE)."""
+        result = await self.session.execute(
+            delete(User).where(User.id == user_id).execution_options(synchronize_session=False)
+        )
+        self.session.expunge_all()
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 class BlockRepository:
@@ -114,6 +122,63 @@ class BlockRepository:
         )
         return rows.all()
 
+    async def claim_owed_notifications(
+        self, owner: str, real_now: datetime, lease: timedelta, limit: int = 500
+    ) -> Sequence[FocusBlock]:
+        """Claim blocks whose learner is still owed the block-end message, for `owner`.
+
+        Blocks another process holds a live claim on are skipped; an expired claim (its
+        holder died before sending) is taken over. The caller commits before it sends, so
+        a second process's claim waits for this one and then finds nothing left to take.
+        `real_now` and `lease` are wall-clock time: leases are about processes.
+        """
+        claimable = (
+            (FocusBlock.status == BlockStatus.COMPLETED)
+            & FocusBlock.notified_at.is_(None)
+            & (
+                FocusBlock.notify_lease_expires_at.is_(None)
+                | (FocusBlock.notify_lease_expires_at < real_now)
+            )
+        )
+        candidates = (
+            await self.session.scalars(
+                select(FocusBlock.id).where(claimable).order_by(FocusBlock.finished_at).limit(limit)
+            )
+        ).all()
+        if not candidates:
+            return []
+        claimed = (
+            await self.session.scalars(
+                update(FocusBlock)
+                .where(FocusBlock.id.in_(candidates), claimable)
+                .values(notify_claimed_by=owner, notify_lease_expires_at=real_now + lease)
+                .returning(FocusBlock.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+        if not claimed:
+            return []
+        rows = await self.session.scalars(
+            select(FocusBlock)
+            .where(FocusBlock.id.in_(claimed))
+            .order_by(FocusBlock.finished_at)
+            .execution_options(populate_existing=True)
+        )
+        return rows.all()
+
+    async def release_notification_claim(self, block_id: int, owner: str) -> None:
+        """Give up a claim (the message could not be sent) so the next sweep tries again."""
+        await self.session.execute(
+            update(FocusBlock)
+            .where(
+                FocusBlock.id == block_id,
+                FocusBlock.notify_claimed_by == owner,
+                FocusBlock.notified_at.is_(None),
+            )
+            .values(notify_claimed_by=None, notify_lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def completed_on(self, user_id: int, day: date) -> Sequence[FocusBlock]:
         """The learner's completed blocks of one local day."""
         rows = await self.session.scalars(
@@ -126,6 +191,27 @@ class BlockRepository:
             .order_by(FocusBlock.started_at)
         )
         return rows.all()
+
+    async def running_and_completed_on(
+        self, user_id: int, day: date
+    ) -> tuple[FocusBlock | None, Sequence[FocusBlock]]:
+        """The learner's running block and completed blocks of one local day, in one query."""
+        rows = (
+            await self.session.scalars(
+                select(FocusBlock)
+                .where(
+                    FocusBlock.user_id == user_id,
+                    (FocusBlock.status == BlockStatus.RUNNING)
+                    | (
+                        (FocusBlock.status == BlockStatus.COMPLETED)
+                        & (FocusBlock.local_date == day)
+                    ),
+                )
+                .order_by(FocusBlock.started_at)
+            )
+        ).all()
+        running = next((block for block in rows if block.status == BlockStatus.RUNNING), None)
+        return running, [block for block in rows if block.status == BlockStatus.COMPLETED]
 
     async def completed_days(self, user_id: int, since: date) -> set[date]:
         """Local days since `since` with at least one completed block."""
@@ -243,6 +329,15 @@ class NoteRepository:
             .order_by(DailyNote.created_at, DailyNote.id)
         )
         return rows.all()
+
+    async def count_on(self, user_id: int, day: date) -> int:
+        """How many notes the learner wrote on one local day."""
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(DailyNote)
+            .where(DailyNote.user_id == user_id, DailyNote.local_date == day)
+        )
+        return int(count or 0)
 
     async def all_for_user(self, user_id: int) -> Sequence[DailyNote]:
         """Every note of the learner, oldest first."""

@@ -15,6 +15,7 @@ from emulator.schema import BotApiSchema
 from emulator.server import ApiServer
 from emulator.state import BotMessageListener, EmulatorState
 from emulator.user import EmulatedUser
+from emulator.webhook import DeliveryAttempt, WebhookPolicy
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 # Long polls are released at stop(); anything still running after this is cut off.
@@ -58,6 +59,8 @@ class BotApiEmulator:
         await runner.setup()
         await web.SockSite(runner, sock).start()
         self._runner = runner
+        if self._state.webhook is not None:
+            self._state.webhook.start()
         bound_port = sock.getsockname()[1]
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
         self._base_url = f"http://{shown_host}:{bound_port}"
@@ -67,6 +70,8 @@ class BotApiEmulator:
         """Release pending long polls and stop serving; state is kept and start() may follow."""
         runner, self._runner = self._runner, None
         self._state.updates.close()
+        if self._state.webhook is not None:
+            await self._state.webhook.stop()
         if runner is not None:
             await runner.cleanup()
 
@@ -143,6 +148,34 @@ class BotApiEmulator:
             raise ValueError("redeliver() needs an Update dict as returned by a user action")
         self._state.updates.requeue(update)
         return update
+
+    def inject_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update built by the caller, e.g. ``{"edited_message": {...}}``.
+
+        For update kinds no user action produces (channel posts, chat member changes,
+        reactions, stickers); the update is numbered and checked against the schema like
+        any other, so a malformed payload shows up in `violations`.
+        """
+        if len(payload) != 1 or "update_id" in payload:
+            raise ValueError("inject_update() takes one update field, without update_id")
+        return self._state.queue_update(dict(payload))
+
+    # Webhook delivery (after the bot calls setWebhook)
+
+    @property
+    def webhook_url(self) -> str:
+        """The URL the bot set with setWebhook ('' while it polls)."""
+        return self._state.webhook_url
+
+    @property
+    def webhook_attempts(self) -> list[DeliveryAttempt]:
+        """Every POST of an update to a webhook, in order, with its status or error."""
+        return self._state.webhook_attempts
+
+    @property
+    def webhook_policy(self) -> WebhookPolicy:
+        """Timeout and retry delays of webhook delivery; change them before setWebhook."""
+        return self._state.webhook_policy
 
     def on_bot_message(self, callback: BotMessageListener) -> None:
         """Call callback(message, event) with event 'sent', 'edited' or 'deleted'."""

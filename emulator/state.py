@@ -13,6 +13,7 @@ from emulator.files import FileStore
 from emulator.models import SentMessage
 from emulator.schema import BotApiSchema
 from emulator.updates import UpdateQueue, update_type
+from emulator.webhook import DeliveryAttempt, WebhookDelivery, WebhookPolicy, WebhookTarget
 
 if TYPE_CHECKING:
     from emulator.user import EmulatedUser
@@ -82,11 +83,28 @@ class EmulatorState:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.polls: dict[str, PollRecord] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        self.webhook_url = ""
+        self.webhook: WebhookDelivery | None = None
+        self.webhook_policy = WebhookPolicy()
+        self.webhook_attempts: list[DeliveryAttempt] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[str] = []
         self.listeners: list[BotMessageListener] = []
         self._serial = 0
+
+    @property
+    def webhook_url(self) -> str:
+        """The URL set with setWebhook, or '' while the bot polls."""
+        return self.webhook.target.url if self.webhook is not None else ""
+
+    async def set_webhook(self, target: WebhookTarget | None) -> None:
+        """Switch to pushing updates to `target` (None: back to getUpdates)."""
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        if target is not None:
+            target.attempts = self.webhook_attempts
+            self.webhook = WebhookDelivery(self.updates, target, self.webhook_policy)
+            self.webhook.start()
 
     @property
     def bot_username(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Collection
 from typing import Any
@@ -57,6 +58,14 @@ class UpdateQueue:
         self._updates.append(update)
         self._updates.sort(key=lambda u: int(u["update_id"]))
         self._signal.fire()
+
+    def remove(self, update_id: int) -> None:
+        """Drop one update the bot took (a webhook answered 2xx)."""
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+
+    def waiter(self) -> asyncio.Event:
+        """An event set when updates are queued (capture it before looking at the queue)."""
+        return self._signal.waiter()
 
     def pending(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed."""

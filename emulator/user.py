@@ -96,6 +96,26 @@ class EmulatedUser:
         self._add_caption(content, caption)
         return self._state.queue_update({"message": self._new_message(content)})
 
+    def send_content(self, content: dict[str, Any]) -> dict[str, Any]:
+        """Send a message with any content fields, e.g. ``{"sticker": {...}}``; returns it.
+
+        For message kinds without a helper (stickers, voice, locations, contacts); the
+        update is checked against the schema like every other.
+        """
+        return self._state.queue_update({"message": self._new_message(dict(content))})
+
+    def edit_text(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a text message this user sent earlier; returns the edited_message Update."""
+        original = sent.get("message")
+        if not isinstance(original, dict) or "text" not in original:
+            raise ValueError("edit_text() needs an Update of a text message this user sent")
+        edited = {**copy.deepcopy(original), "text": text, "edit_date": self._state.now()}
+        edited.pop("entities", None)
+        entities = auto_entities(text)
+        if entities:
+            edited["entities"] = entities
+        return self._state.queue_update({"edited_message": edited})
+
     def press(self, message: SentMessage, button: str) -> dict[str, Any]:
         """Press an inline button by its text or callback_data; returns the queued Update."""
         # Buttons come from message.reply_markup and any chat's message may be pressed, so
@@ -110,6 +130,15 @@ class EmulatedUser:
         data = found.get("callback_data")
         if not isinstance(data, str):
             raise ValueError(f"button {found.get('text')!r} has no callback_data to send")
+        return self.press_data(message, data)
+
+    def press_data(self, message: SentMessage, data: str) -> dict[str, Any]:
+        """Send a callback query with any `data` from `message`, as a modified client can.
+
+        Telegram passes callback data through unchecked, so a bot must treat it as input.
+        """
+        if message.deleted:
+            raise ValueError(f"message #{message.message_id} was deleted; its buttons are gone")
         query_id = str(4_000_000_000_000 + self._state.serial())
         self._state.callbacks[query_id] = CallbackRecord(user_id=self.id)
         query = {

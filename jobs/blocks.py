@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from telegram.error import Forbidden, TelegramError
 
@@ -17,8 +18,20 @@ log = logging.getLogger(__name__)
 # Redeliveries happen within seconds; a day of ledger is plenty.
 LEDGER_RETENTION = timedelta(days=1)
 
-# Both the exact-time job and the sweep end blocks; one at a time per process.
-_ending_lock = asyncio.Lock()
+# How long a process may take to send the block-end messages it claimed before another
+# process may take them over (its holder presumably died). Sends retry 429s and transient
+# failures a few times, which stays well within this.
+NOTIFY_LEASE = timedelta(minutes=2)
+
+# Both the exact-time job and the sweep end blocks; one at a time per process. Across
+# processes (replicas), completing is a conditional UPDATE and telling the learner is
+# claimed in the database, so neither happens twice.
+# (A lock per application: an asyncio lock belongs to one event loop, and tests run many.)
+_ending_locks: WeakKeyDictionary[object, asyncio.Lock] = WeakKeyDictionary()
+
+
+def _ending_lock(context: CoachContext) -> asyncio.Lock:
+    return _ending_locks.setdefault(context.application, asyncio.Lock())
 
 
 def schedule_block_end(context: CoachContext, block: BlockView) -> None:
@@ -30,13 +43,17 @@ def schedule_block_end(context: CoachContext, block: BlockView) -> None:
 async def end_due_blocks(context: CoachContext) -> None:
     """Complete every block whose end has passed, then tell each learner who is owed a message."""
     services = context.services
-    async with _ending_lock:
+    owner = services.replica_id
+    async with _ending_lock(context):
         async with services.database.session() as session:
             completed = await services.coach.complete_due_blocks(session)
             await session.commit()
             if completed:
                 log.info("completed %d focus block(s)", completed)
-            endings = await services.coach.owed_endings(session)
+            endings = await services.coach.claim_owed_endings(
+                session, owner, datetime.now(UTC), NOTIFY_LEASE
+            )
+            await session.commit()
         for ending in endings:
             try:
                 await send_block_ending(context, ending)
@@ -46,6 +63,9 @@ async def end_due_blocks(context: CoachContext) -> None:
                 log.warning(
                     "could not announce block %s; will retry", ending.block.id, exc_info=True
                 )
+                async with services.database.session() as session:
+                    await services.coach.release_ending(session, ending.block.id, owner)
+                    await session.commit()
                 continue
             async with services.database.session() as session:
                 await services.coach.mark_notified(session, ending.block.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.app import build_application
 from bot.context import CoachApplication
 from bot.polling import serve
 from bot.services import Services, build_services
+from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
 
@@ -149,12 +151,24 @@ class RunningBot:
 
 
 async def start_bot(settings: Settings) -> RunningBot:
-    """Build the application from settings and start it polling."""
+    """Build the application from settings and start it polling (or serving its webhook)."""
     services = build_services(settings)
     application = build_application(services, TOKEN)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(application, stop, poll_timeout=2))
+    server = (
+        serve_webhook(application, stop)
+        if settings.webhook_url is not None
+        else serve(application, stop, poll_timeout=2)
+    )
+    task = asyncio.create_task(server)
     return RunningBot(services, application, stop, task)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

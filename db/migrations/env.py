@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -13,6 +13,9 @@ from db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# Bot replicas starting together migrate one at a time (a PostgreSQL advisory lock held until
+# the migration's transaction ends); the later ones then find the schema current.
+MIGRATION_LOCK_KEY = 0x5C0AC4
 
 
 def _run(connection: Connection) -> None:
@@ -23,6 +26,10 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         context.run_migrations()
 
 

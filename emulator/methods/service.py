@@ -9,11 +9,13 @@ from typing import Any
 from emulator.errors import ApiError, bad_request
 from emulator.methods.registry import Call, handler
 from emulator.state import EmulatorState
+from emulator.webhook import WebhookTarget
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
 MAX_ALERT_TEXT = 200
 MAX_COMMANDS = 100
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
@@ -54,8 +56,8 @@ async def get_updates(state: EmulatorState, call: Call) -> list[dict[str, Any]]:
 
 @handler("deleteWebhook")
 async def delete_webhook(state: EmulatorState, call: Call) -> bool:
-    """deleteWebhook, optionally dropping pending updates."""
-    state.webhook_url = ""
+    """deleteWebhook: stop pushing updates (getUpdates works again), optionally dropping them."""
+    await state.set_webhook(None)
     if call.params.get("drop_pending_updates") is True:
         state.updates.drop_all()
     return True
@@ -63,21 +65,51 @@ async def delete_webhook(state: EmulatorState, call: Call) -> bool:
 
 @handler("setWebhook")
 async def set_webhook(state: EmulatorState, call: Call) -> bool:
-    """setWebhook: remembered only so getUpdates conflicts like on Telegram."""
-    state.webhook_url = str(call.params.get("url") or "")
-    if call.params.get("drop_pending_updates") is True:
+    """setWebhook: push every pending and future update to the URL until deleteWebhook."""
+    params = call.params
+    url = str(params.get("url") or "")
+    if params.get("drop_pending_updates") is True:
         state.updates.drop_all()
+    if not url:
+        await state.set_webhook(None)
+        return True
+    if not url.startswith(("https://", "http://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = params.get("secret_token")
+    if secret is not None and not (isinstance(secret, str) and _SECRET_RE.fullmatch(secret)):
+        raise bad_request("bad webhook: Secret token contains unallowed characters")
+    connections = params.get("max_connections")
+    allowed = params.get("allowed_updates")
+    if isinstance(allowed, list):
+        state.updates.set_allowed([str(kind) for kind in allowed])
+    await state.set_webhook(
+        WebhookTarget(
+            url=url,
+            secret_token=secret,
+            max_connections=connections if isinstance(connections, int) else 40,
+            allowed_updates=[str(kind) for kind in allowed] if isinstance(allowed, list) else None,
+        )
+    )
     return True
 
 
 @handler("getWebhookInfo")
 async def get_webhook_info(state: EmulatorState, call: Call) -> dict[str, Any]:
-    """getWebhookInfo."""
-    return {
+    """getWebhookInfo, with the last delivery error like Telegram reports it."""
+    info: dict[str, Any] = {
         "url": state.webhook_url,
         "has_custom_certificate": False,
         "pending_update_count": len(state.updates.pending()),
     }
+    if state.webhook is not None:
+        target = state.webhook.target
+        info["max_connections"] = target.max_connections
+        if target.allowed_updates is not None:
+            info["allowed_updates"] = target.allowed_updates
+        if target.last_error_date is not None:
+            info["last_error_date"] = target.last_error_date
+            info["last_error_message"] = target.last_error_message
+    return info
 
 
 @handler("answerCallbackQuery")
