@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_BACKOFF = 30.0
+# Users handled side by side within a batch. More buys nothing on a few cores: the database
+# pool and the HTTP connection pool only grow queues, and httpcore's pool bookkeeping grows
+# with the square of what waits in it (see BENCHMARKS.md).
+MAX_CONCURRENT_USERS = 16
 
 
 async def serve(application: CoachApplication, stop: asyncio.Event, poll_timeout: int = 25) -> None:
@@ -83,9 +87,12 @@ async def _handle_batch(application: CoachApplication, updates: tuple[Update, ..
         user = update.effective_user
         lanes[user.id if user else None].append(update)
 
+    slots = asyncio.Semaphore(MAX_CONCURRENT_USERS)
+
     async def run_lane(lane: list[Update]) -> None:
-        for update in lane:
-            await application.process_update(update)
+        async with slots:
+            for update in lane:
+                await application.process_update(update)
 
     await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
 
