@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import statistics
@@ -104,14 +105,19 @@ async def _wait_polling(emulator: BotApiEmulator, process: subprocess.Popen[byte
 
 
 async def run_once(
-    name: str, command: list[str], env: dict[str, str], backend: str, users: int
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    backend: str,
+    users: int,
+    checkout: Path = ROOT,
 ) -> Result:
-    """Start a fresh emulator and bot, warm up, then time the load."""
+    """Start a fresh emulator and bot (from `checkout`), warm up, then time the load."""
     emulator = BotApiEmulator(token=TOKEN, bot_username="study_coach_bot")
     env = {**env, "TELEGRAM_API_URL": await emulator.start()}
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    # The bot must outlive this coroutine's awaits; Popen returns at once.
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: ASYNC220
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    # `python -m bot` from the checkout's directory runs that checkout's code.
+    process = subprocess.Popen(command, cwd=checkout, env=env, stdout=log, stderr=log)  # noqa: ASYNC220
     try:
         await _wait_polling(emulator, process)
         learners = [emulator.user(100_000 + i, first_name=f"U{i}") for i in range(users)]
@@ -197,9 +203,17 @@ async def _drop_postgres_database(admin_url: str, name: str) -> None:
 
 
 async def bench_backend(
-    backend: str, users: int, repeats: int, only_ours: bool = False
+    backend: str,
+    users: int,
+    repeats: int,
+    only_ours: bool = False,
+    before: Path | None = None,
 ) -> list[Result]:
-    """Echo (sequential), echo (concurrent) and our bot, interleaved, `repeats` times."""
+    """Echo (sequential), echo (concurrent) and our bot, interleaved, `repeats` times.
+
+    With `before` (another checkout of this repository), its bot runs in each round too, as
+    "study coach (before)", for a before/after comparison in the same conditions.
+    """
     results: list[Result] = []
     for _ in range(repeats):
         for concurrent in () if only_ours else (False, True):
@@ -209,28 +223,36 @@ async def bench_backend(
                 command.append("--concurrent")
             env = _environment(TELEGRAM_BOT_TOKEN=TOKEN)
             results.append(await _run_and_print(name, command, env, backend, users))
-        with tempfile.TemporaryDirectory() as folder:
-            admin_url = os.environ.get("COACH_TEST_POSTGRES_URL", "")
-            dropped: str | None = None
-            if backend == "sqlite":
-                database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            else:
-                database_url, dropped = await _postgres_database(admin_url)
-            env = _environment(
-                TELEGRAM_BOT_TOKEN=TOKEN,
-                DATABASE_URL=database_url,
-                COACH_SEND_RATE="0",
-            )
-            try:
-                results.append(
-                    await _run_and_print(
-                        "study coach", [sys.executable, "-m", "bot"], env, backend, users
-                    )
-                )
-            finally:
-                if dropped is not None:
-                    await _drop_postgres_database(admin_url, dropped)
+        ours = [("study coach", ROOT)]
+        if before is not None:
+            ours.insert(0, ("study coach (before)", before))
+        for name, checkout in ours:
+            results.append(await _run_ours(name, checkout, backend, users))
     return results
+
+
+async def _run_ours(name: str, checkout: Path, backend: str, users: int) -> Result:
+    admin_url = os.environ.get("COACH_TEST_POSTGRES_URL", "")
+    with tempfile.TemporaryDirectory() as folder:
+        dropped: str | None = None
+        if backend == "sqlite":
+            database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        else:
+            database_url, dropped = await _postgres_database(admin_url)
+        env = _environment(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            DATABASE_URL=database_url,
+            COACH_SEND_RATE="0",
+        )
+        try:
+            result = await run_once(
+                name, [sys.executable, "-m", "bot"], env, backend, users, checkout
+            )
+        finally:
+            if dropped is not None:
+                await _drop_postgres_database(admin_url, dropped)
+    print(json.dumps(asdict(result)), flush=True)
+    return result
 
 
 async def _run_and_print(
@@ -270,13 +292,22 @@ def main() -> None:
     parser.add_argument(
         "--only-ours", action="store_true", help="skip the echo bots (for profiling runs)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout whose bot runs too, as 'study coach (before)'",
+    )
     args = parser.parse_args()
+    # The emulator reports bots that hang up on a long poll at shutdown; that is expected.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and not os.environ.get("COACH_TEST_POSTGRES_URL"):
         parser.error("PostgreSQL needs COACH_TEST_POSTGRES_URL")
     results: list[Result] = []
     for backend in backends:
-        results += asyncio.run(bench_backend(backend, args.users, args.repeats, args.only_ours))
+        results += asyncio.run(
+            bench_backend(backend, args.users, args.repeats, args.only_ours, args.before)
+        )
     if args.only_ours:
         return
     print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {_machine()}")
@@ -286,10 +317,11 @@ def main() -> None:
         "| p50 ms | p99 ms | peak RSS MiB | CPU ms/update |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
+    bots = ["echo", "echo (concurrent)", "study coach (before)", "study coach"]
     for backend in backends:
         echo = _median(results, "echo", backend)
         concurrent = _median(results, "echo (concurrent)", backend)
-        for bot in ("echo", "echo (concurrent)", "study coach"):
+        for bot in (b for b in bots if any(r.bot == b for r in results)):
             row = _median(results, bot, backend)
             ratio = row["updates_per_second"] / echo["updates_per_second"]
             ratio_c = row["updates_per_second"] / concurrent["updates_per_second"]

@@ -41,6 +41,9 @@ from jobs.blocks import recover, sweep
 
 log = logging.getLogger(__name__)
 
+HTTP_CONNECTIONS = 8
+HTTP_POOL_WAIT_SECONDS = 30.0
+
 # The learner's commands, in the order /help and Telegram's menu show them.
 COMMANDS = (
     "block",
@@ -127,8 +130,12 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        # At most COACH_SEND_RATE messages in any second; a 429 is retried after its
-        # retry_after, a 5xx or dropped connection a few times with backoff.
+        # A few kept-alive connections serve many concurrent sends: httpcore checks every
+        # pooled connection on every request, so a large pool costs CPU (BENCHMARKS.md).
+        # Sends wait for a free connection rather than fail. At most COACH_SEND_RATE
+        # messages in any second; a 429 waits for retry_after, a 5xx is retried with backoff.
+        .connection_pool_size(HTTP_CONNECTIONS)
+        .pool_timeout(HTTP_POOL_WAIT_SECONDS)
         .rate_limiter(ResilientRateLimiter(services.settings.send_rate))
         .post_init(_on_startup)
     )

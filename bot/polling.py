@@ -30,8 +30,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_BACKOFF = 30.0
-# Updates handled at once; fetching pauses while this many are in flight.
+# Updates accepted at once (queued behind their learner's earlier ones, or running);
+# fetching pauses while this many are in flight.
 MAX_IN_FLIGHT = 256
+# Handlers running at once. More buys nothing on a few cores: the database and HTTP
+# connection pools only grow queues (see BENCHMARKS.md, throughput). Slow outside work (a
+# model call) holds a slot, so this stays well above the number of such calls expected.
+MAX_RUNNING = 32
 # On a clean stop, how long updates in flight may take to finish (the rest stay in the inbox).
 DRAIN_SECONDS = 20.0
 
@@ -43,6 +48,7 @@ class UpdatePump:
         self.application = application
         self.services = services
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._running = asyncio.Semaphore(MAX_RUNNING)
         self._tails: dict[int | None, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -82,7 +88,8 @@ class UpdatePump:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.shield(previous)
         # process_update sends handler errors to the error handler; it does not raise them.
-        await self.application.process_update(update)
+        async with self._running:
+            await self.application.process_update(update)
         try:
             async with self.services.database.session() as session:
                 await UpdateInbox(session).remove(update.update_id)

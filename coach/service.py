@@ -208,8 +208,10 @@ class Coach:
     async def set_language(self, session: AsyncSession, who: Identity, language: str) -> Profile:
         """Switch the learner's language."""
         user = await self._user(session, who)
-        user.language = normalize_language(language, self.config.default_language)
-        user.updated_at = self.clock.now()
+        chosen = normalize_language(language, self.config.default_language)
+        if user.language != chosen:
+            user.language = chosen
+            user.updated_at = self.clock.now()
         return self._profile(user)
 
     async def set_timezone(self, session: AsyncSession, who: Identity, name: str) -> Profile | None:
