@@ -3,8 +3,9 @@
 1. Due-claim: with 100,000 learners (300,000 schedules) in the database, the time to find and
    claim one minute's due messages, on SQLite and PostgreSQL. The baseline, measured in the
    same run, is the same minutes claimed from a database that holds only those minutes'
-   learners, so the ratio shows what the other 99 % of the table costs. Also the peak: every
-   learner due in the same minute (all on the default 09:00 in one timezone).
+   learners, so the ratio shows what the other 99 % of the table costs. Also each tick's
+   upkeep (enrolling new learners, re-arming returning ones), and the peak: every learner
+   due in the same minute (all on the default 09:00 in one timezone).
 2. Fan-out: 3,000 nudges due at once, sent by the real Application through the emulator,
    which enforces 30 messages per second (429 with retry_after beyond). Reported: achieved
    rate / limit, 429s received, duplicates and losses. Baseline: the same fan-out with no
@@ -229,6 +230,30 @@ async def measure_minutes(database_url: str, minutes: list[int]) -> dict[str, An
     }
 
 
+async def measure_upkeep(database_url: str) -> dict[str, Any]:
+    """What every tick does before claiming, with everyone enrolled: find learners to enroll
+    or re-arm, expire vanished senders, and read the soonest firing for the wake-up."""
+    database = Database(database_url)
+    clock = FixedClock(local_instant(DAY, FIRST_MINUTE, SHANGHAI))
+    scheduler = _scheduler(database_url, clock)
+    upkeeps, earliest = [], []
+    try:
+        for _ in range(MINUTES_MEASURED):
+            async with database.session() as session:
+                started = time.perf_counter()
+                assert await scheduler.enroll(session, 1000) == 0
+                assert await scheduler.rearm(session, 1000) == 0
+                await scheduler.expire_in_flight(session)
+                await session.commit()
+                upkeeps.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                await scheduler.earliest_due(session)
+                earliest.append((time.perf_counter() - started) * 1000)
+    finally:
+        await database.dispose()
+    return {"upkeep_ms": statistics.median(upkeeps), "earliest_due_ms": statistics.median(earliest)}
+
+
 async def measure_peak(database_url: str) -> dict[str, Any]:
     """Everyone due at 09:00: claim them all."""
     database = Database(database_url)
@@ -266,6 +291,7 @@ async def bench_claim(backend: str, admin_url: str | None, users: int) -> dict[s
             seeded = time.perf_counter() - started
             results[label] = {"users": len(minutes_of), "seed_s": seeded}
             results[label].update(await measure_minutes(url, measured))
+            results[label].update(await measure_upkeep(url))
         finally:
             await _clean(cleanups)
     cleanups = []

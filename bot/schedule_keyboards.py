@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from coach.messages import t
+from coach.schedule_commands import MAX_PAUSE_DAYS
 from coach.schedule_render import kind_name, rule_text
 from coach.schedule_times import Rule, ScheduleKind, format_clock
 from coach.scheduling import ScheduleOverview
@@ -66,7 +67,8 @@ def parse_settings_action(data: str) -> SettingsAction | None:
     if off:
         return SettingsAction("off", ScheduleKind(off))
     if pause:
-        return SettingsAction("pause", days=int(pause)) if int(pause) >= 1 else None
+        days = int(pause)
+        return SettingsAction("pause", days=days) if 1 <= days <= MAX_PAUSE_DAYS else None
     assert resume
     return SettingsAction("resume")
 

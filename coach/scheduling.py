@@ -200,14 +200,24 @@ class Scheduler:
             await self._arm(session, user, (await self._schedules(session, user)).values())
         return await self._overview(session, user), ended
 
-    async def resync(self, session: AsyncSession, user_id: int) -> None:
-        """Recompute a learner's firings (after their timezone changed elsewhere)."""
+    async def keep_up(self, session: AsyncSession, user_id: int) -> datetime | None:
+        """After a learner wrote: enroll them if new, follow a timezone they changed elsewhere,
+        re-arm them if they came back after blocking the bot. Returns their soonest firing."""
         user = await session.get(User, user_id)
-        if user is None:
-            return
-        schedules = await ScheduleRepository(session).for_user(user.id)
-        if any(schedule.zone != user.timezone for schedule in schedules):
-            await self._arm(session, user, schedules)
+        if user is None or not user.active:
+            return None
+        repository = ScheduleRepository(session)
+        schedules = await repository.for_user(user.id)
+        if len(schedules) < len(KINDS):
+            schedules = list((await self._schedules(session, user)).values())
+        stale = [
+            schedule
+            for schedule in schedules
+            if schedule.zone != user.timezone or (schedule.enabled and schedule.next_due_at is None)
+        ]
+        if stale:
+            await self._arm(session, user, stale)
+        return min((s.next_due_at for s in schedules if s.next_due_at is not None), default=None)
 
     async def _user(self, session: AsyncSession, who: Identity) -> User:
         profile = await self.coach.profile(session, who)

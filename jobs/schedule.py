@@ -1,12 +1,13 @@
 """Scheduled coaching on the JobQueue: claim what is due in the database, send it, record it.
 
 A safety tick runs every `COACH_SCHEDULE_TICK_SECONDS`, and a one-off wake-up is set for the
-soonest firing in the database, so messages go out on the minute. Each tick enrolls new
-learners, then claims due firings in batches (see `coach.scheduling` for why a message is sent
-at most once, whatever the number of processes) and sends each batch a few at a time. The
-Application's rate limiter keeps the whole process under `COACH_SEND_RATE` messages per second
-and retries a 429 after its retry_after; a 403 marks the learner inactive; one failing learner
-never stops the batch.
+soonest firing in the database, so messages go out on the minute. Each tick enrolls learners
+who have no schedule yet, then claims due firings in batches (see `coach.scheduling` for why
+a message is sent at most once, whatever the number of processes), prepares each batch in a
+few queries and sends it a few messages at a time while the next batch is claimed. The
+Application's rate limiter (`bot.ratelimit`) keeps the whole process to `COACH_SEND_RATE`
+messages in any second and retries a 429 after its retry_after; a 403 marks the learner
+inactive; one failing learner never stops the batch.
 """
 
 from __future__ import annotations

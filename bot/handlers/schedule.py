@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot import keyboards, schedule_keyboards
 from bot.context import CoachApplication, CoachContext
@@ -48,10 +48,9 @@ def register(application: CoachApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(start_block_button, pattern=schedule_keyboards.START_BLOCK_PATTERN)
     )
-    # After the core /timezone handler (group 0) has saved the new zone, move the firings.
-    application.add_handler(
-        CommandHandler(["timezone", "tz"], follow_timezone, filters=new), group=1
-    )
+    # After the handlers of group 0 are done with an update: a new learner is enrolled at
+    # once, a timezone changed with /timezone moves their firings, a returning one is re-armed.
+    application.add_handler(TypeHandler(Update, keep_up), group=1)
     services = application.bot_data.services
     assert services is not None and application.job_queue is not None
     schedule_jobs.start(application.job_queue, services.settings.schedule_tick_seconds)
@@ -225,14 +224,13 @@ async def week(update: Update, context: CoachContext, session: AsyncSession) -> 
     await send_draft(context.bot, summary)
 
 
-async def follow_timezone(update: Update, context: CoachContext) -> None:
-    """After `/timezone`, recompute the learner's firings in their new timezone."""
+async def keep_up(update: Update, context: CoachContext) -> None:
+    """Bring the sender's schedule in step with what the update changed (see register)."""
     user = update.effective_user
     if user is None:
         return
     services = context.services
     async with services.database.session() as session:
-        await services.scheduler.resync(session, user.id)
-        due = await services.scheduler.earliest_due(session)
+        due = await services.scheduler.keep_up(session, user.id)
         await session.commit()
     schedule_jobs.wake_at(context, due)

@@ -211,13 +211,24 @@ async def test_a_blocked_learner_stops_until_they_write_again(
     assert nudge.next_due_at == datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
 
 
+async def test_a_learner_is_enrolled_as_soon_as_they_write(
+    database: Database, coach: Coach, scheduler: Scheduler
+) -> None:
+    async with database.session() as session:
+        await coach.profile(session, LIN)
+        due = await scheduler.keep_up(session, LIN.user_id)
+        await session.commit()
+    assert due == datetime(2026, 3, 2, 1, 0, tzinfo=UTC), "today's 09:00 nudge"
+    assert (await _schedule(database, LIN.user_id, "weekly")).weekday == 6
+
+
 async def test_a_timezone_changed_elsewhere_is_followed(
     database: Database, coach: Coach, scheduler: Scheduler
 ) -> None:
     await _enroll(database, coach, scheduler, LIN)
     async with database.session() as session:
         await coach.set_timezone(session, LIN, "America/New_York")  # the core /timezone
-        await scheduler.resync(session, LIN.user_id)
+        await scheduler.keep_up(session, LIN.user_id)
         await session.commit()
     nudge = await _schedule(database, LIN.user_id, "nudge")
     # Monday 00:00 UTC is Sunday 19:00 in New York: the next nudge is Monday 09:00 EST.
