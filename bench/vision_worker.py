@@ -195,7 +195,12 @@ class Baselines:
 
 
 async def run_blocks(
-    checkpoint: Path, images: list[bytes], blocks: int, pipeline_calls: int, worker_args: list[str]
+    checkpoint: Path,
+    images: list[bytes],
+    blocks: int,
+    pipeline_calls: int,
+    worker_args: list[str],
+    threads: int | None,
 ) -> tuple[list[Block], int]:
     """Start the worker, then alternate worker and baseline measurements block by block."""
     port = _free_port()
@@ -211,7 +216,7 @@ async def run_blocks(
         "warning",
         *worker_args,
         cwd=ROOT,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **_thread_env(threads)},
     )
     payloads = [
         {
@@ -269,6 +274,13 @@ async def run_blocks(
     return results, int(health["zero_shot"]["largest_batch"])
 
 
+def _thread_env(threads: int | None) -> dict[str, str]:
+    """Environment that gives the worker process `threads` compute threads (None: default)."""
+    if threads is None:
+        return {}
+    return {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+
+
 def load() -> str:
     """The 1/5/15-minute load averages."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -285,8 +297,15 @@ def main() -> None:
     parser.add_argument(
         "--worker-arg", action="append", default=[], help="extra `python -m worker` argument"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="compute threads for both sides (default: torch's, one per core)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw blocks here")
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
 
     images = photos(CONCURRENCY)
     blocks: list[Block] = []
@@ -297,7 +316,14 @@ def main() -> None:
         checkpoint = build_checkpoint(Path(folder) / "clip-vit-b32-random")
         for run in range(args.runs):
             found, batch = asyncio.run(
-                run_blocks(checkpoint, images, args.blocks, args.pipeline_calls, args.worker_arg)
+                run_blocks(
+                    checkpoint,
+                    images,
+                    args.blocks,
+                    args.pipeline_calls,
+                    args.worker_arg,
+                    args.threads,
+                )
             )
             blocks.extend(found)
             largest = max(largest, batch)
@@ -315,7 +341,10 @@ def main() -> None:
 
     cpu = platform.processor() or platform.machine()
     print()
-    print(f"machine: {cpu}, {os.cpu_count()} CPUs, torch {torch.__version__}")
+    print(
+        f"machine: {cpu}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} compute threads per side"
+    )
     print(f"worker arguments: {' '.join(args.worker_arg) or '(defaults)'}")
     print(f"load averages (1/5/15 min), start and after each run: {' | '.join(loads)}")
     print(f"{len(blocks)} blocks over {args.runs} runs; medians:")
