@@ -42,6 +42,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL characters; SQLite can. Drop them on the way in."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, tuple | list):
+        return type(value)(_without_nul(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _strip_nul_parameters(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    return statement, _without_nul(parameters)
+
+
 def create_engine(database_url: str) -> AsyncEngine:
     """An async engine for the URL, with SQLite set up for a long-running bot."""
     url = async_url(database_url)
@@ -53,7 +70,10 @@ def create_engine(database_url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A learner's text may carry a NUL character; one place keeps every column safe.
+    event.listen(engine.sync_engine, "before_cursor_execute", _strip_nul_parameters, retval=True)
+    return engine
 
 
 class Database:

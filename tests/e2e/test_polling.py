@@ -76,6 +76,10 @@ async def test_an_update_in_flight_at_a_crash_is_handled_after_the_restart(
         await ana.next_message(timeout=10)
         # Telegram was told both updates arrived: only the inbox still has the first.
         assert emulator.pending_updates() == []
+        for _ in range(50):  # Ana's update leaves the inbox just after her reply is sent
+            if await _count(database_url, InboxUpdate) == 1:
+                break
+            await asyncio.sleep(0.1)
         assert await _count(database_url, InboxUpdate) == 1
     finally:
         # Like a SIGKILL for the update in flight: no shutdown code of the handler runs.

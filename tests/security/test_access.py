@@ -81,6 +81,10 @@ class TestAllowList:
         sent.append(eve.send_text("just text"))
         sent.append(eve.send_photo(PNG, caption="what is this?"))
         sent.append(eve.send_document(b"%PDF-1.7", "plan.pdf", "application/pdf"))
+        sent.append(
+            eve.send_document("## 第 1 周\n- [ ] 偷看".encode(), "plan.md", "text/markdown")
+        )
+        sent.append(eve.send_document(b"week 1", "plan.txt", "text/plain"))
         for content in (corpus.sticker(), corpus.voice(), corpus.location()):
             sent.append(eve.send_content(content))
         requests += len(sent)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -54,8 +56,13 @@ async def test_the_migrated_database_cascades_like_the_models(database_url: str)
         assert (key["options"].get("ondelete") or "").upper() == "CASCADE", (table.name, key)
 
 
+# Rows these tables get need a vision worker or a scheduled message to fire; their cascade to
+# the learner is checked by the two tests above.
+NOT_REACHED_BY_THE_SESSION = {"vision_exchanges", "scheduled_deliveries"}
+
+
 async def _use_everything(user: EmulatedUser, topic: str) -> None:
-    """Blocks, a recap, a reward, a note and a menu change: a row in every core table."""
+    """Blocks, a recap, a reward, a note, a menu change, the plan, a quiz, a chat, a pause."""
     user.send_text(f"/block 1 {topic}")
     await user.next_message()
     ending = await user.next_message(timeout=20)
@@ -66,6 +73,21 @@ async def _use_everything(user: EmulatedUser, topic: str) -> None:
     user.send_text(f"/note note of {topic}")
     await user.next_message()
     user.send_text(f"/rewards add treat of {topic}")
+    await user.next_message()
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    user.send_text(f"/plan start {today.isoformat()}")
+    await user.next_message()
+    user.send_text("/check 1")
+    await user.next_message()
+    user.send_text("/quiz")
+    poll = await user.next_message()
+    while poll.poll is None:
+        poll = await user.next_message()
+    user.answer_poll(str(poll.poll["id"]), [0])
+    await user.next_message()
+    user.send_text(f"what should I read about {topic}?")
+    await user.next_message()
+    user.send_text("/settings pause 2")
     await user.next_message()
 
 
@@ -92,7 +114,8 @@ async def test_forget_asks_first_then_deletes_every_row_of_the_learner_only(
     await asyncio.gather(_use_everything(lin, "ViT"), _use_everything(ana, "CLIP"))
     lin_before = await _snapshot(database_url, lin.id)
     ana_before = await _snapshot(database_url, ana.id)
-    assert all(lin_before.values()), "the session left a row in every learner table"
+    empty = {name for name, rows in lin_before.items() if not rows} - NOT_REACHED_BY_THE_SESSION
+    assert empty == set(), "the session left a row in every learner table it can reach"
 
     lin.send_text("/forget")
     ask = await lin.next_message()

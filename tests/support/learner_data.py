@@ -16,7 +16,8 @@ from db.models import Base
 
 USERS = Base.metadata.tables["users"]
 # Tables that hold nobody's personal data. A new table goes here only if that is true.
-SHARED_TABLES = frozenset({"processed_updates"})
+# inbox_updates holds updates only until they are handled (it empties as they are).
+SHARED_TABLES = frozenset({"processed_updates", "inbox_updates"})
 
 
 def learner_tables() -> list[Table]:
