@@ -39,7 +39,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[WorkerConfig, argparse.Na
         "--prepare-threads",
         type=int,
         default=None,
-        help="threads decoding images beside inference (default: 0 on CPU, up to 4 with a GPU)",
+        help="threads decoding and preprocessing images (default: one per CPU, at most 4)",
+    )
+    parser.add_argument(
+        "--prepare-overlap",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="prepare images while the model runs (auto: with a GPU yes, on a CPU no)",
     )
     parser.add_argument("--max-image-mb", type=float, default=20.0, help="largest image file")
     parser.add_argument(
@@ -65,6 +71,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[WorkerConfig, argparse.Na
             max_batch_size=args.max_batch_size,
             batch_wait_ms=args.batch_wait_ms,
             prepare_threads=args.prepare_threads,
+            prepare_overlap={"auto": None, "yes": True, "no": False}[args.prepare_overlap],
             max_new_tokens=args.max_new_tokens,
         )
     except ValueError as exc:

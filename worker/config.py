@@ -29,9 +29,10 @@ class WorkerConfig:
     max_batch_size: int = 32
     # How long the first request of a batch waits for company; 0 takes whatever is queued.
     batch_wait_ms: float = 0.0
-    # Threads that decode and preprocess images beside inference; 0 prepares zero-shot
-    # images on the inference thread; None: min(4, CPUs) with a GPU, 0 on a CPU.
+    # Threads that decode and preprocess images (None: min(4, CPUs)).
     prepare_threads: int | None = None
+    # Whether preparing images overlaps inference (None: with a GPU yes, on a CPU no).
+    prepare_overlap: bool | None = None
     # Label prompts whose text embeddings stay cached.
     label_cache_size: int = 4096
     max_labels: int = 64
@@ -46,3 +47,5 @@ class WorkerConfig:
             raise ValueError("the prompt template needs a {} where the label goes")
         if self.max_batch_size < 1:
             raise ValueError("the batch size must be at least 1")
+        if self.prepare_threads is not None and self.prepare_threads < 1:
+            raise ValueError("preparing images needs at least one thread")

@@ -45,18 +45,16 @@ class Runtime:
         self.zero_shot_engine = zero_shot
         self.chat_engine = chat
         self.created = int(time.time())
-        # Decoding and preprocessing run on these threads, beside the inference threads;
-        # with none, zero-shot images are prepared on the batch thread before each forward.
-        # On a CPU the forward pass already keeps every core busy, so by default images are
-        # prepared apart only when a GPU does the inference.
-        threads = config.prepare_threads
-        if threads is None:
-            on_gpu = self._device().type != "cpu"
-            threads = min(4, os.cpu_count() or 1) if on_gpu else 0
-        self._zero_shot_prepared_apart = threads > 0
-        self._prepare = ThreadPoolExecutor(
-            max_workers=max(1, threads), thread_name_prefix="prepare"
-        )
+        # Decoding and preprocessing run on a pool of their own. With a GPU they overlap
+        # inference (the GPU computes while the CPU prepares the next images); on a CPU,
+        # where a forward pass already keeps every core busy, preparation and inference
+        # take turns: each batch's images are prepared in parallel just before its forward.
+        threads = config.prepare_threads or min(4, os.cpu_count() or 1)
+        self._prepare = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="prepare")
+        overlap = config.prepare_overlap
+        self._prepare_apart = self._device().type != "cpu" if overlap is None else overlap
+        if zero_shot is not None and not self._prepare_apart:
+            zero_shot.prepare_pool = self._prepare
 
     @classmethod
     def load(cls, config: WorkerConfig) -> Runtime:
@@ -107,7 +105,7 @@ class Runtime:
         def prepare() -> torch.Tensor:
             return engine.preprocess(open_image(image, limits))
 
-        if self._zero_shot_prepared_apart:
+        if self._prepare_apart:
             loop = asyncio.get_running_loop()
             pixels = await loop.run_in_executor(self._prepare, prepare)
             scores = await engine.rank(lambda: pixels, labels, template)

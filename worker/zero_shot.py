@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,9 @@ class ZeroShotEngine:
         config = bundle.model.config
         text_config = getattr(config, "text_config", config)
         self._max_text_length = int(getattr(text_config, "max_position_embeddings", 77))
+        # Threads that prepare a batch's images just before its forward pass (None: the
+        # batch thread alone); see `Runtime`.
+        self.prepare_pool: Executor | None = None
 
     @property
     def name(self) -> str:
@@ -108,14 +112,20 @@ class ZeroShotEngine:
 
     @torch.inference_mode()
     def _run_batch(self, jobs: Sequence[_Job]) -> list[list[LabelScore] | Exception]:
-        results: list[list[LabelScore] | Exception] = []
-        ready: list[tuple[int, _Job, torch.Tensor]] = []
-        for job in jobs:
-            try:
-                ready.append((len(results), job, job.pixels()))
-                results.append([])
-            except Exception as exc:  # a bad image fails its own request only
-                results.append(exc)
+        prepared = (
+            list(self.prepare_pool.map(_attempt, jobs))
+            if self.prepare_pool is not None and len(jobs) > 1
+            else [_attempt(job) for job in jobs]
+        )
+        # A bad image fails its own request only.
+        results: list[list[LabelScore] | Exception] = [
+            outcome if isinstance(outcome, Exception) else [] for outcome in prepared
+        ]
+        ready = [
+            (slot, job, outcome)
+            for slot, (job, outcome) in enumerate(zip(jobs, prepared, strict=True))
+            if not isinstance(outcome, Exception)
+        ]
         if not ready:
             return results
         model = self.bundle.model
@@ -166,3 +176,11 @@ class ZeroShotEngine:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return found
+
+
+def _attempt(job: _Job) -> torch.Tensor | Exception:
+    """The job's preprocessed image, or why there is none."""
+    try:
+        return job.pixels()
+    except Exception as exc:
+        return exc

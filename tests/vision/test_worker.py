@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import io
 import os
 import signal
@@ -208,9 +209,10 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
         assert response.json()["error"]["message"], name
     assert "5000x5000" in cases["many pixels"].json()["error"]["message"]
 
-    with serve_worker(clip_only) as worker:
+    # Images prepared while the model runs (the GPU default) are refused the same way.
+    overlapping = dataclasses.replace(clip_only, prepare_overlap=True)
+    with serve_worker(overlapping) as worker:
         async with httpx.AsyncClient(base_url=worker.url, timeout=60) as client:
-            # A broken image batched with good ones fails alone.
             mixed = await asyncio.gather(
                 zero_shot(client, image=good),
                 zero_shot(client, image=_data_url(truncated, "image/jpeg")),
@@ -218,6 +220,17 @@ async def test_bad_input_gets_a_clear_4xx(models: Checkpoints) -> None:
             )
     assert [answer.status_code for answer in mixed] == [200, 400, 200]
     assert mixed[0].json()["scores"][0]["label"] == "red"
+    assert mixed[1].json()["error"]["code"] == "bad_image"
+
+    with serve_worker(clip_only) as worker:
+        async with httpx.AsyncClient(base_url=worker.url, timeout=60) as client:
+            # Prepared on the batch's turn (the CPU default): a broken image fails alone.
+            batched = await asyncio.gather(
+                zero_shot(client, image=good),
+                zero_shot(client, image=_data_url(truncated, "image/jpeg")),
+                zero_shot(client, image=good),
+            )
+    assert [answer.status_code for answer in batched] == [200, 400, 200]
 
     with serve_worker(WorkerConfig(vlm_model=str(models.vlm))) as worker:
         async with httpx.AsyncClient(base_url=worker.url, timeout=60) as client:
