@@ -29,7 +29,7 @@ from jobs.blocks import recover, sweep
 
 log = logging.getLogger(__name__)
 
-HTTP_CONNECTIONS = 8
+HTTP_CONNECTIONS = 4
 HTTP_POOL_WAIT_SECONDS = 30.0
 
 # The learner's commands, in the order /help and Telegram's menu show them.
@@ -91,9 +91,9 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        # A few kept-alive connections serve many concurrent sends: httpcore checks every
-        # pooled connection on every request, so a large pool costs CPU (BENCHMARKS.md).
-        # Sends wait for a free connection rather than fail.
+        # A few kept-alive connections serve all sends (httpcore checks every pooled
+        # connection on every request, so a large pool only costs CPU; BENCHMARKS.md).
+        # A send waits for a free connection rather than failing.
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_WAIT_SECONDS)
         .rate_limiter(ResilientRateLimiter(services.settings.max_messages_per_second))

@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_BACKOFF = 30.0
-# Users handled side by side within a batch. More buys nothing on a few cores: the database
-# pool and the HTTP connection pool only grow queues, and httpcore's pool bookkeeping grows
-# with the square of what waits in it (see BENCHMARKS.md).
-MAX_CONCURRENT_USERS = 16
+# Users handled side by side within a batch. A handful keeps the CPU busy (each waits mostly
+# on the database and on Telegram); more only adds connections and wake-ups, and measurably
+# cost throughput (bench/throughput.py: 4 beat 16 by about a third; see BENCHMARKS.md).
+MAX_CONCURRENT_USERS = 4
 
 
 async def serve(application: CoachApplication, stop: asyncio.Event, poll_timeout: int = 25) -> None:

@@ -42,6 +42,36 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def storable(value: str) -> str:
+    """Text every backend can store: PostgreSQL refuses NUL characters in text, so they go."""
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _storable_parameters(
+    _connection: Any,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    """Clean every text parameter on its way to the database, whatever table it is for."""
+
+    def clean(value: Any) -> Any:
+        return storable(value) if isinstance(value, str) else value
+
+    def clean_row(row: Any) -> Any:
+        if isinstance(row, dict):
+            return {key: clean(value) for key, value in row.items()}
+        if isinstance(row, list | tuple):
+            return type(row)(clean(value) for value in row)
+        return row
+
+    if executemany and isinstance(parameters, list | tuple):
+        return statement, type(parameters)(clean_row(row) for row in parameters)
+    return statement, clean_row(parameters)
+
+
 def create_engine(database_url: str) -> AsyncEngine:
     """An async engine for the URL, with SQLite set up for a long-running bot."""
     url = async_url(database_url)
@@ -52,8 +82,11 @@ def create_engine(database_url: str) -> AsyncEngine:
         # in the pool instead, and each gets it the moment it is free.
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A message may carry characters a database cannot store; the learner still gets an answer.
+    event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
 
 
 class Database:
