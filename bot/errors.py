@@ -17,8 +17,12 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: CoachContext) -> None:
     """Log the exception and tell the learner, in their language, what became of the action."""
     if isinstance(context.error, ReplyNotDelivered):
-        # The work is committed; only Telegram was unreachable for the reply.
-        log.warning("the reply was not delivered after the changes were saved: %s", context.error)
+        # The work is committed; only the reply failed.
+        cause = context.error.__cause__
+        if isinstance(cause, TelegramError):
+            log.warning("the reply was not delivered after the changes were saved: %s", cause)
+        else:
+            log.error("the reply failed after the changes were saved", exc_info=cause)
         key = "delivery.reply_lost"
     else:
         log.error("error while handling an update", exc_info=context.error)

@@ -11,7 +11,6 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from telegram import Message, MessageEntity, Update
-from telegram.error import TelegramError
 
 from bot.context import CoachContext
 from coach.views import Identity
@@ -47,9 +46,9 @@ def with_session(handler: SessionHandler) -> Handler:
                 return
             try:
                 await handler(update, context, session)
-            except TelegramError as error:
-                # Commit, then reply: a reply that fails after the commit lost nothing but
-                # the message, and the learner must not be told their action failed.
+            except Exception as error:
+                # Commit, then reply: what fails after the commit lost nothing but the reply,
+                # and the learner must not be told their action failed.
                 if session.info.get("committed"):
                     raise ReplyNotDelivered(str(error)) from error
                 raise

@@ -172,6 +172,13 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def sqlite_only(backend: str) -> None:
+    """Request first: runs a test whose subject does not depend on the database only once."""
+    if backend != "sqlite":
+        pytest.skip("independent of the database; runs once, on SQLite")
+
+
+@pytest.fixture
 def bot_overrides() -> dict[str, Any]:
     """Setting overrides for the `bot` fixture; tests override this fixture to change them."""
     return {}

@@ -76,7 +76,11 @@ async def test_focus_block_loop_through_the_webhook(
 
 
 async def test_requests_without_the_secret_get_403_and_change_nothing(
-    bot: RunningBot, emulator: BotApiEmulator, database_url: str, webhook_port: int
+    sqlite_only: None,
+    bot: RunningBot,
+    emulator: BotApiEmulator,
+    database_url: str,
+    webhook_port: int,
 ) -> None:
     lin = emulator.user(1001, first_name="Lin")
     lin.send_text("/status")
@@ -109,7 +113,7 @@ async def test_requests_without_the_secret_get_403_and_change_nothing(
 
 
 async def test_updates_sent_while_the_bot_is_down_arrive_once_it_is_back(
-    database_url: str, emulator: BotApiEmulator, bot_overrides: dict[str, Any]
+    sqlite_only: None, database_url: str, emulator: BotApiEmulator, bot_overrides: dict[str, Any]
 ) -> None:
     settings = make_settings(database_url, emulator.base_url, **bot_overrides)
     first = await start_bot(settings)

@@ -104,7 +104,7 @@ class TestAllowList:
         assert uncovered == [], f"extend the stranger's updates to reach {uncovered}"
 
         replies = [await eve.next_message(timeout=15) for _ in range(requests)]
-        await eve.no_message(within=1.5)
+        await eve.no_message(within=1.0)
         assert {reply.text for reply in replies} == {REFUSAL}
         assert all(reply.reply_markup is None for reply in replies)
         assert len(eve.callback_answers) == len(presses)

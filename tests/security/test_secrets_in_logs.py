@@ -51,7 +51,7 @@ def test_the_scan_covers_the_known_secrets() -> None:
 
 
 async def test_a_full_session_logs_no_secret(
-    database_url: str, emulator: BotApiEmulator, caplog: pytest.LogCaptureFixture
+    sqlite_only: None, database_url: str, emulator: BotApiEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     values = _secret_values(free_port())
@@ -86,10 +86,8 @@ async def test_a_full_session_logs_no_secret(
 
 
 async def test_the_bot_process_stderr_carries_no_secret(
-    backend: str, database_url: str, emulator: BotApiEmulator, tmp_path: Path
+    sqlite_only: None, database_url: str, emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("the process's logging does not depend on the database")
     values = _secret_values(free_port())
     secrets = {alias: values[alias] for alias in _secret_aliases()}
     env: dict[str, Any] = bot_environment(
