@@ -26,6 +26,9 @@ class CoachContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
         user_id: int | None = None,
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        # Set when this update created the learner or changed their timezone or activity;
+        # one context serves every handler group of an update, so later groups see it.
+        self.learner_changed = False
 
     @property
     def services(self) -> Services:

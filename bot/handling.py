@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from telegram import Message, MessageEntity, Update
 
 from bot.context import CoachContext
 from coach.views import Identity
+from db.models import User
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,19 @@ class ReplyNotDelivered(Exception):
 def _remember_commit(session: Session) -> None:
     session.info["committed"] = True
 
+
+@event.listens_for(Session, "before_flush")
+def _notice_learner_changes(session: Session, _flush: Any, _instances: Any) -> None:
+    for learner in (*session.new, *session.dirty):
+        if isinstance(learner, User) and (
+            learner in session.new
+            or any(inspect(learner).attrs[name].history.has_changes() for name in WATCHED)
+        ):
+            session.info["learner_changed"] = True
+
+
+# What the learner's schedule follows (see bot.handlers.schedule.keep_up).
+WATCHED = ("timezone", "active")
 
 SessionHandler = Callable[[Update, CoachContext, AsyncSession], Coroutine[Any, Any, None]]
 Handler = Callable[[Update, CoachContext], Coroutine[Any, Any, None]]
@@ -50,11 +66,18 @@ def with_session(handler: SessionHandler) -> Handler:
                 # Commit, then reply: what fails after the commit lost nothing but the reply,
                 # and the learner must not be told their action failed.
                 if session.info.get("committed"):
+                    _carry_learner_change(session, context)
                     raise ReplyNotDelivered(str(error)) from error
                 raise
             await session.commit()
+            _carry_learner_change(session, context)
 
     return wrapper
+
+
+def _carry_learner_change(session: AsyncSession, context: CoachContext) -> None:
+    if session.info.get("learner_changed") and session.info.get("committed"):
+        context.learner_changed = True
 
 
 def identity(update: Update) -> Identity:
@@ -87,15 +110,51 @@ def _utf16_to_index(text: str, utf16_units: int) -> int:
     return len(text)
 
 
+class RunningSlot:
+    """One of the few places for handlers running at once, held by the update in this task.
+
+    The long-polling pump runs only a handful of handlers at once (more only lengthen the
+    queues of the database and HTTP pools); an update waiting on slow outside work steps out
+    of its place meanwhile (see `pause_for_slow_io`), so model calls hold back no one.
+    """
+
+    def __init__(self, places: asyncio.Semaphore) -> None:
+        self._places = places
+        self._held = False
+
+    async def take(self) -> None:
+        """Wait for a place."""
+        if not self._held:
+            await self._places.acquire()
+            self._held = True
+
+    def give_back(self) -> None:
+        """Free the place, if held."""
+        if self._held:
+            self._held = False
+            self._places.release()
+
+
+# The slot of the update handled in this task; None outside the pump (webhook, terminal).
+running_slot: ContextVar[RunningSlot | None] = ContextVar("running_slot", default=None)
+
+
 async def pause_for_slow_io(session: AsyncSession) -> None:
     """Roll back the update's transaction before slow outside work (an LLM call, a download).
 
     No lock is held while waiting, and the update's claim is undone too: if the process dies
-    meanwhile, Telegram delivers the update again. Call `reclaim_update` before writing.
+    meanwhile, Telegram delivers the update again. Its running place goes to another update
+    meanwhile. Call `reclaim_update` before writing.
     """
     await session.rollback()
+    slot = running_slot.get()
+    if slot is not None:
+        slot.give_back()
 
 
 async def reclaim_update(update: Update, context: CoachContext, session: AsyncSession) -> bool:
     """Claim the update again after `pause_for_slow_io`; False if it was handled meanwhile."""
+    slot = running_slot.get()
+    if slot is not None:
+        await slot.take()
     return await context.coach.claim_update(session, update.update_id)

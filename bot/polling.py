@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import CoachApplication
+from bot.handling import RunningSlot, running_slot
 from bot.services import Services
 from db.repositories import UpdateInbox
 
@@ -33,12 +34,16 @@ MAX_BACKOFF = 30.0
 # Updates accepted at once (queued behind their learner's earlier ones, or running);
 # fetching pauses while this many are in flight.
 MAX_IN_FLIGHT = 256
-# Handlers running at once. More buys nothing on a few cores: the database and HTTP
-# connection pools only grow queues (see BENCHMARKS.md, throughput). Slow outside work (a
-# model call) holds a slot, so this stays well above the number of such calls expected.
-MAX_RUNNING = 32
+# Handlers running at once. More only lengthens the queues of the database and HTTP
+# connection pools (bench/throughput.py: 4 beat 8 and 32; see BENCHMARKS.md). An update
+# waiting on a model call gives its place back meanwhile (bot.handling.pause_for_slow_io).
+MAX_RUNNING = 4
 # On a clean stop, how long updates in flight may take to finish (the rest stay in the inbox).
 DRAIN_SECONDS = 20.0
+# Handled updates leave the inbox together, a moment after the first of them finished: one
+# DELETE for many saves a transaction per update. One the process dies before clearing is
+# handled again at the next start, and the update ledger turns that into a no-op.
+CLEAR_DELAY_SECONDS = 0.2
 
 
 class UpdatePump:
@@ -51,6 +56,8 @@ class UpdatePump:
         self._running = asyncio.Semaphore(MAX_RUNNING)
         self._tails: dict[int | None, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handled: list[int] = []
+        self._clearing: asyncio.Task[None] | None = None
 
     async def store(self, updates: Sequence[Update]) -> None:
         """Write a fetched batch to the inbox (before it is confirmed to Telegram)."""
@@ -88,15 +95,33 @@ class UpdatePump:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.shield(previous)
         # process_update sends handler errors to the error handler; it does not raise them.
-        async with self._running:
+        slot = RunningSlot(self._running)
+        await slot.take()
+        running_slot.set(slot)  # this task's own context: seen by this update's handlers
+        try:
             await self.application.process_update(update)
+        finally:
+            slot.give_back()
+        self._handled.append(update.update_id)
+        if self._clearing is None or self._clearing.done():
+            self._clearing = asyncio.create_task(self._clear_soon())
+
+    async def _clear_soon(self) -> None:
+        await asyncio.sleep(CLEAR_DELAY_SECONDS)
+        await self.clear()
+
+    async def clear(self) -> None:
+        """Remove the updates handled so far from the inbox."""
+        handled, self._handled = self._handled, []
+        if not handled:
+            return
         try:
             async with self.services.database.session() as session:
-                await UpdateInbox(session).remove(update.update_id)
+                await UpdateInbox(session).remove(handled)
                 await session.commit()
         except Exception:
-            # Left in the inbox it is handled again at the next start; the ledger skips it.
-            log.warning("could not clear update %s from the inbox", update.update_id, exc_info=True)
+            # Left in the inbox they are handled again at the next start; the ledger skips them.
+            log.warning("could not clear %d updates from the inbox", len(handled), exc_info=True)
 
     async def drain(self, seconds: float) -> None:
         """Wait for updates in flight; cancel what is still running after `seconds`."""
@@ -110,6 +135,9 @@ class UpdatePump:
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
+        if self._clearing is not None:
+            await asyncio.gather(self._clearing, return_exceptions=True)
+        await self.clear()
 
 
 async def serve(application: CoachApplication, stop: asyncio.Event, poll_timeout: int = 25) -> None:

@@ -125,6 +125,10 @@ class ClaimBatch:
     examined: int
 
 
+# How many learners the in-step memo holds before it starts over (about 4 MiB).
+IN_STEP_MEMORY = 100_000
+
+
 class Scheduler:
     """Schedules per learner, claiming of due firings, and delivery bookkeeping."""
 
@@ -132,6 +136,10 @@ class Scheduler:
         self.config = config
         self.clock = clock
         self.coach = coach
+        # Learners this process has seen in step since it started. A learner changes only
+        # through an update, and the process that handles it calls keep_up with changed=True,
+        # so for the rest no database round trip per update is needed.
+        self._in_step: set[int] = set()
 
     # -- the learner's settings -------------------------------------------------------------
 
@@ -200,12 +208,24 @@ class Scheduler:
             await self._arm(session, user, (await self._schedules(session, user)).values())
         return await self._overview(session, user), ended
 
+    def may_be_out_of_step(self, user_id: int, changed: bool) -> bool:
+        """Whether `keep_up` has anything to check after an update from this learner."""
+        return changed or user_id not in self._in_step
+
+    def forget_in_step(self, user_id: int) -> None:
+        """`keep_up`'s work for this learner was not committed: check them next time."""
+        self._in_step.discard(user_id)
+
     async def keep_up(self, session: AsyncSession, user_id: int) -> datetime | None:
         """After a learner wrote: enroll them if new, follow a timezone they changed elsewhere,
         re-arm them if they came back after blocking the bot. Returns their soonest firing."""
         user = await session.get(User, user_id)
         if user is None or not user.active:
+            self._in_step.discard(user_id)
             return None
+        if len(self._in_step) >= IN_STEP_MEMORY:
+            self._in_step.clear()  # they are checked once more, then remembered again
+        self._in_step.add(user_id)
         repository = ScheduleRepository(session)
         schedules = await repository.for_user(user.id)
         if len(schedules) < len(KINDS):

@@ -396,9 +396,9 @@ class UpdateInbox:
         rows = await self.session.scalars(select(InboxUpdate).order_by(InboxUpdate.update_id))
         return rows.all()
 
-    async def remove(self, update_id: int) -> None:
-        """Forget a handled update."""
-        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id == update_id))
+    async def remove(self, update_ids: Sequence[int]) -> None:
+        """Forget handled updates."""
+        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(update_ids)))
 
 
 class VisionRepository:

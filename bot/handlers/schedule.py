@@ -227,10 +227,14 @@ async def week(update: Update, context: CoachContext, session: AsyncSession) -> 
 async def keep_up(update: Update, context: CoachContext) -> None:
     """Bring the sender's schedule in step with what the update changed (see register)."""
     user = update.effective_user
-    if user is None:
-        return
     services = context.services
-    async with services.database.session() as session:
-        due = await services.scheduler.keep_up(session, user.id)
-        await session.commit()
+    if user is None or not services.scheduler.may_be_out_of_step(user.id, context.learner_changed):
+        return
+    try:
+        async with services.database.session() as session:
+            due = await services.scheduler.keep_up(session, user.id)
+            await session.commit()
+    except Exception:
+        services.scheduler.forget_in_step(user.id)
+        raise
     schedule_jobs.wake_at(context, due)

@@ -5,7 +5,7 @@ only when the bot's confirming reply arrived. After faults, `missing()` lists ev
 acknowledged fact the database does not hold — which must be none, because the bot commits
 before it replies.
 
-To cover a new feature (quiz answers, vision exchanges, scheduled recaps), add a kind: a
+To cover a new feature (vision exchanges, scheduled recaps), add a kind: a
 checker in CHECKS that looks the fact up, and steps in a script that record it when the
 confirming reply arrives.
 """
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import Database
-from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant
+from db.models import BlockStatus, DailyNote, FocusBlock, QuizPrompt, RewardGrant
 from emulator import EmulatedUser, SentMessage
 
 
@@ -88,12 +88,26 @@ async def _grant(session: AsyncSession, ack: Ack) -> bool:
     ) is not None
 
 
+async def _quiz_answer(session: AsyncSession, ack: Ack) -> bool:
+    # The value is "<poll id>:<chosen option>"; the answer must be stored as chosen.
+    poll_id, chosen = ack.value.rsplit(":", 1)
+    prompt = await session.scalar(
+        select(QuizPrompt).where(QuizPrompt.user_id == ack.user_id, QuizPrompt.poll_id == poll_id)
+    )
+    return (
+        prompt is not None
+        and prompt.answered_at is not None
+        and prompt.chosen_option_ids == [int(chosen)]
+    )
+
+
 CHECKS: dict[str, Checker] = {
     "block_started": _block_started,
     "block_completed": _block_completed,
     "recap": _recap,
     "note": _note,
     "grant": _grant,
+    "quiz_answer": _quiz_answer,
 }
 
 
@@ -183,3 +197,41 @@ async def focus_session(user: EmulatedUser, ledger: AckLedger, tag: str, within:
     user.send_text(f"/note {note}")
     if await until(user, "今日记录", since, within) is not None:
         ledger.add("note", user.id, note)
+
+
+async def _next_poll(user: EmulatedUser, since: int, within: float) -> SentMessage | None:
+    """The first quiz poll after message number `since`; None after an apology or `within` s."""
+    try:
+        async with asyncio.timeout(within):
+            while True:
+                fresh = user.messages[since:]
+                for message in fresh:
+                    if message.poll is not None:
+                        return message
+                if any("抱歉" in (m.text or "") for m in fresh):
+                    return None
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        return None
+
+
+async def quiz_round(user: EmulatedUser, ledger: AckLedger, questions: int, within: float) -> None:
+    """Start a quiz round and answer `questions` polls, one right and one wrong in turn.
+
+    Telegram marks a quiz answer itself; the bot's acknowledgement is what it sends next (the
+    next question, or the round's result), so an answer counts once that arrived.
+    """
+    since = len(user.messages)
+    user.send_text("/quiz")
+    poll_message = await _next_poll(user, since, within)
+    for number in range(questions):
+        if poll_message is None or poll_message.poll is None:
+            return
+        poll = poll_message.poll
+        right = int(poll["correct_option_ids"][0])
+        choice = right if number % 2 == 0 else (right + 1) % len(poll["options"])
+        since = len(user.messages)
+        user.answer_poll(str(poll["id"]), [choice])
+        poll_message = await _next_poll(user, since, within)
+        if poll_message is not None:
+            ledger.add("quiz_answer", user.id, f"{poll['id']}:{choice}")

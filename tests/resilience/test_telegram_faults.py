@@ -10,9 +10,9 @@ import asyncio
 from collections import Counter
 
 from bot.sending import RATE_LIMIT_RETRIES, TRANSIENT_RETRIES
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import RunningBot
-from tests.resilience.acks import AckLedger, focus_session
+from tests.resilience.acks import AckLedger, focus_session, quiz_round
 from tests.support.waiting import eventually
 
 # The most attempts one call can take: transient retries around the 429 retries.
@@ -33,19 +33,33 @@ async def test_faults_while_sending_lose_nothing_the_bot_acknowledged(
     emulator.inject_fault("answerCallbackQuery", 0, drop=True, times=1)
     emulator.inject_fault("answerCallbackQuery", 503, times=1)
     emulator.inject_fault("editMessageReplyMarkup", 429, retry_after=1, times=1)
+    emulator.inject_fault("sendPoll", 429, retry_after=1, times=2)
+    emulator.inject_fault("sendPoll", 502, times=1)
+    emulator.inject_fault("sendPoll", 0, drop=True, times=1)
+    emulator.inject_fault("sendPoll", 0, delay=1.5, times=2)
     emulator.inject_fault("getUpdates", 502, times=1)
     emulator.inject_fault("getUpdates", 0, drop=True, times=1)
 
     ledger = AckLedger()
-    await asyncio.gather(
-        *(focus_session(user, ledger, f"{user.id}", within=20) for user in learners)
-    )
+
+    async def session(user: EmulatedUser) -> None:
+        await focus_session(user, ledger, f"{user.id}", within=20)
+        await quiz_round(user, ledger, questions=3, within=20)
+
+    await asyncio.gather(*(session(user) for user in learners))
     await eventually(lambda: emulator.pending_updates() == [], within=30)
 
     assert await ledger.missing(database_url) == []
     # Despite the faults, most of the session got through (retries do their job).
-    assert ledger.kinds() == {"block_started", "block_completed", "recap", "grant", "note"}
-    assert len(ledger.acks) >= LEARNERS * 4
+    assert ledger.kinds() == {
+        "block_started",
+        "block_completed",
+        "recap",
+        "grant",
+        "note",
+        "quiz_answer",
+    }
+    assert len(ledger.acks) >= LEARNERS * 6
 
     # Bounded: no message was attempted more often than the retry policy allows.
     attempts = Counter(
