@@ -165,7 +165,7 @@ async def run_once(
 
 
 async def _postgres_database(admin_url: str) -> tuple[str, str]:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
     from sqlalchemy.engine import make_url
 
     name = f"coach_bench_{uuid.uuid4().hex[:10]}"

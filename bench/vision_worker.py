@@ -78,7 +78,7 @@ def build_checkpoint(directory: Path) -> Path:
         for piece in (symbol, symbol + "</w>"):
             vocab.setdefault(piece, len(vocab))
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split()) for m in state["merges"]]
-    clip_tokenizer = CLIPTokenizer(vocab=vocab, merges=merges)
+    clip_tokenizer = CLIPTokenizer(vocab=vocab, merges=merges)  # type: ignore[arg-type]
     config = CLIPConfig(
         text_config={
             "vocab_size": 49408,
@@ -103,7 +103,7 @@ def build_checkpoint(directory: Path) -> Path:
     )
     torch.manual_seed(0)
     model = CLIPModel(config)
-    CLIPProcessor(
+    CLIPProcessor(  # type: ignore[no-untyped-call]
         image_processor=CLIPImageProcessorPil(), tokenizer=clip_tokenizer
     ).save_pretrained(directory)
     model.save_pretrained(directory)
@@ -164,7 +164,7 @@ class Baselines:
         self.classifier = pipeline(
             "zero-shot-image-classification", model=str(checkpoint), local_files_only=True
         )
-        self.model = CLIPModel.from_pretrained(str(checkpoint), local_files_only=True).eval()
+        self.model = CLIPModel.from_pretrained(str(checkpoint), local_files_only=True).eval()  # type: ignore[no-untyped-call]
         processor = CLIPImageProcessorPil.from_pretrained(str(checkpoint), local_files_only=True)
         self.pixels = [
             processor(images=[Image.open(io.BytesIO(image)).convert("RGB")], return_tensors="pt")[

@@ -30,8 +30,13 @@ def _remember_commit(session: Session) -> None:
     session.info["committed"] = True
 
 
+# What the learner's schedule follows (see bot.handlers.schedule.keep_up).
+WATCHED = ("timezone", "active")
+
+
 @event.listens_for(Session, "before_flush")
 def _notice_learner_changes(session: Session, _flush: Any, _instances: Any) -> None:
+    """Note a learner created, or their timezone or activity changed, in this session."""
     for learner in (*session.new, *session.dirty):
         if isinstance(learner, User) and (
             learner in session.new
@@ -39,9 +44,6 @@ def _notice_learner_changes(session: Session, _flush: Any, _instances: Any) -> N
         ):
             session.info["learner_changed"] = True
 
-
-# What the learner's schedule follows (see bot.handlers.schedule.keep_up).
-WATCHED = ("timezone", "active")
 
 SessionHandler = Callable[[Update, CoachContext, AsyncSession], Coroutine[Any, Any, None]]
 Handler = Callable[[Update, CoachContext], Coroutine[Any, Any, None]]
@@ -135,7 +137,7 @@ class RunningSlot:
             self._places.release()
 
 
-# The slot of the update handled in this task; None outside the pump (webhook, terminal).
+# The slot of the update handled in this task; None outside the polling pump (webhook mode).
 running_slot: ContextVar[RunningSlot | None] = ContextVar("running_slot", default=None)
 
 

@@ -35,7 +35,7 @@ MAX_BACKOFF = 30.0
 # fetching pauses while this many are in flight.
 MAX_IN_FLIGHT = 256
 # Handlers running at once. More only lengthens the queues of the database and HTTP
-# connection pools (bench/throughput.py: 4 beat 8 and 32; see BENCHMARKS.md). An update
+# connection pools (bench/throughput.py: 4 beat 8 and 32; BENCHMARKS.md). An update
 # waiting on a model call gives its place back meanwhile (bot.handling.pause_for_slow_io).
 MAX_RUNNING = 4
 # On a clean stop, how long updates in flight may take to finish (the rest stay in the inbox).

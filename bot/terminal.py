@@ -12,12 +12,15 @@ import mimetypes
 import shlex
 import sys
 import threading
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.app import build_application
 from bot.polling import serve
-from bot.services import build_services
+from bot.services import Services, build_services
 from coach.settings import Settings
+from db.repositories import UpdateInbox
 from emulator import BotApiEmulator, SentMessage
 
 TERMINAL_TOKEN = "100000001:TERMINAL-CHAT-OFFLINE"
@@ -34,6 +37,10 @@ Type messages and /commands as in Telegram; /start to begin, /help for the comma
   :quit             leave (Ctrl-D works too)
 The bot's log is in var/terminal-chat.log.
 """
+# At the end of piped input, the chat waits for the bot to go quiet this long before leaving
+# (so the last lines are answered), but never longer than SETTLE_LIMIT_SECONDS.
+SETTLE_QUIET_SECONDS = 2.0
+SETTLE_LIMIT_SECONDS = 120.0
 
 
 class TerminalChat:
@@ -45,12 +52,14 @@ class TerminalChat:
         self.buttons: list[tuple[SentMessage, str]] = []
         self.latest_poll: SentMessage | None = None
         self.shown_text: dict[int, str] = {}
+        self.last_shown = time.monotonic()
         emulator.on_bot_message(self.show)
 
     def show(self, message: SentMessage, event: str) -> None:
         """Print one message from the bot (or its edit)."""
         if message.chat_id != self.user.id or event == "deleted":
             return
+        self.last_shown = time.monotonic()
         body = message.text or message.caption or ""
         if event == "edited" and self.shown_text.get(message.message_id) == body:
             return  # only the buttons went away
@@ -78,6 +87,15 @@ class TerminalChat:
             labels = "   ".join(f"[{n}] {text}" for n, (text, _) in enumerate(message.buttons, 1))
             print(f"   {labels}")
         print("> ", end="", flush=True)
+
+    async def settle(self, unhandled: Callable[[], Awaitable[int]]) -> None:
+        """Wait until the bot has fetched and handled everything sent, then stayed quiet."""
+        deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+        while time.monotonic() < deadline:
+            quiet = time.monotonic() - self.last_shown >= SETTLE_QUIET_SECONDS
+            if quiet and not self.emulator.pending_updates() and not await unhandled():
+                return
+            await asyncio.sleep(0.1)
 
     def handle(self, line: str) -> bool:
         """Act on one typed line; False means quit."""
@@ -134,6 +152,12 @@ class TerminalChat:
         self.user.answer_poll(str(self.latest_poll.poll["id"]), options)
 
 
+async def _inbox_size(services: Services) -> int:
+    """Updates the bot has fetched but not finished handling."""
+    async with services.database.session() as session:
+        return await UpdateInbox(session).size()
+
+
 def _read_lines(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
     """Feed stdin into the event loop from a daemon thread (input() would block the loop)."""
     for line in sys.stdin:
@@ -157,11 +181,14 @@ async def run_terminal_chat(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     threading.Thread(target=_read_lines, args=(loop, lines), daemon=True).start()
     try:
-        while True:
+        while not bot_task.done():
             line = await lines.get()
-            if line is None or not chat.handle(line):
+            if line is None:
+                # End of input (a pipe, or Ctrl-D): answer what was sent before leaving.
+                chat.last_shown = time.monotonic()
+                await chat.settle(lambda: _inbox_size(services))
                 break
-            if bot_task.done():
+            if not chat.handle(line):
                 break
     finally:
         stop.set()

@@ -24,6 +24,7 @@ from coach.weeks import SUNDAY, Week, week_number, week_of
 from db.models import DailyNote, FocusBlock, User
 from db.repositories import UserRepository
 from db.scheduling import ActivityRepository, PauseRepository, ScheduleRepository
+from db.study_repositories import PlanRepository
 
 # How far back a streak is looked for (as /status does).
 STREAK_WINDOW = timedelta(days=400)
@@ -273,8 +274,8 @@ class Digests:
         user = await session.get(User, user_id)
         if user is None:
             return None
-        first_contact, ends_on = await self._calendar(session, user)
-        return await self._summary(session, user, week_of(day, first_contact, ends_on))
+        plan_start, ends_on = await self._calendar(session, user)
+        return await self._summary(session, user, week_of(day, plan_start, ends_on))
 
     async def requested_week(
         self, session: AsyncSession, user_id: int, request: WeekRequest
@@ -282,19 +283,19 @@ class Digests:
         """The summary `/week` asked for: this week, an earlier one, plan week N, or a date's."""
         user = await session.get(User, user_id)
         assert user is not None, "the handler creates the learner first"
-        first_contact, ends_on = await self._calendar(session, user)
-        current = week_of(self._today(user), first_contact, ends_on)
+        plan_start, ends_on = await self._calendar(session, user)
+        current = week_of(self._today(user), plan_start, ends_on)
         if isinstance(request, CurrentWeek):
             week = current
         elif isinstance(request, WeeksAgo):
-            week = week_number(current.number - request.weeks, first_contact, ends_on)
+            week = week_number(current.number - request.weeks, plan_start, ends_on)
         elif isinstance(request, PlanWeek):
-            week = week_number(request.number, first_contact, ends_on)
+            week = week_number(request.number, plan_start, ends_on)
         else:
-            week = week_of(request.day, first_contact, ends_on)
+            week = week_of(request.day, plan_start, ends_on)
         profile = profile_of(user)
         if week.number < 1:
-            first = week_number(1, first_contact, ends_on).first_day
+            first = week_number(1, plan_start, ends_on).first_day
             return WeekRefused(profile, "schedule.week_before_start", {"first": first.isoformat()})
         if week.number > current.number:
             return WeekRefused(
@@ -306,9 +307,20 @@ class Digests:
         return self.clock.now().astimezone(ZoneInfo(user.timezone)).date()
 
     async def _calendar(self, session: AsyncSession, user: User) -> tuple[date, int]:
+        """Where week 1 begins and the weekday weeks end on.
+
+        Week 1 is the week holding the start of the learner's plan (`/plan start`, by
+        default their first contact), so "Week N 小结" and `/plan`'s week N count from the
+        same day; they match exactly when the plan starts the day after the summary's weekday
+        (a Monday, by default).
+        """
         ends_on = await ScheduleRepository(session).week_ends_on(user.id)
-        first_contact = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
-        return first_contact, SUNDAY if ends_on is None else ends_on
+        plan = await PlanRepository(session).get(user.id)
+        if plan is not None and plan.start_date is not None:
+            plan_start = plan.start_date
+        else:
+            plan_start = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
+        return plan_start, SUNDAY if ends_on is None else ends_on
 
     async def _summary(self, session: AsyncSession, user: User, week: Week) -> WeeklySummary:
         activity = ActivityRepository(session)

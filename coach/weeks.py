@@ -1,8 +1,9 @@
 """The learner's weeks: seven local days that end on the weekly summary's weekday.
 
 With the default summary on Sunday a week is Monday to Sunday. Week 1 of the plan is the
-week that holds the learner's first contact; the summary sent on the last day of a week
-covers that week, and `/week N` shows week N.
+week that holds the start of the learner's plan (`/plan start`, by default their first
+contact); the summary sent on the last day of a week covers that week, and `/week N` shows
+week N.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ def week_end(day: date, ends_on: int = SUNDAY) -> date:
     return day + timedelta(days=(ends_on - day.weekday()) % 7)
 
 
-def week_of(day: date, first_contact: date, ends_on: int = SUNDAY) -> Week:
-    """The week holding `day`, numbered from the week of the first contact (week 1)."""
+def week_of(day: date, plan_start: date, ends_on: int = SUNDAY) -> Week:
+    """The week holding `day`, numbered from the week of the plan's start (week 1)."""
     last = week_end(day, ends_on)
-    number = (last - week_end(first_contact, ends_on)).days // 7 + 1
+    number = (last - week_end(plan_start, ends_on)).days // 7 + 1
     return Week(number, last - timedelta(days=6), last)
 
 
-def week_number(number: int, first_contact: date, ends_on: int = SUNDAY) -> Week:
-    """Week `number` of the plan (1 is the week of the first contact)."""
-    last = week_end(first_contact, ends_on) + timedelta(days=7 * (number - 1))
+def week_number(number: int, plan_start: date, ends_on: int = SUNDAY) -> Week:
+    """Week `number` of the plan (1 is the week of the plan's start)."""
+    last = week_end(plan_start, ends_on) + timedelta(days=7 * (number - 1))
     return Week(number, last - timedelta(days=6), last)

@@ -396,6 +396,10 @@ class UpdateInbox:
         rows = await self.session.scalars(select(InboxUpdate).order_by(InboxUpdate.update_id))
         return rows.all()
 
+    async def size(self) -> int:
+        """How many updates wait or are being handled."""
+        return int(await self.session.scalar(select(func.count()).select_from(InboxUpdate)) or 0)
+
     async def remove(self, update_ids: Sequence[int]) -> None:
         """Forget handled updates."""
         await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(update_ids)))

@@ -435,3 +435,35 @@ async def _press(user: EmulatedUser, message: SentMessage, button: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"{button!r} did not change {message.summary()}")
+
+
+async def test_a_new_timezone_moves_the_schedule_and_other_messages_leave_it_alone(
+    bot: RunningBot, emulator: BotApiEmulator, database_url: str
+) -> None:
+    lin = emulator.user(1001, first_name="Lin")
+    await _reply(lin, "/start")
+    await _enrolled(database_url, lin.id)
+
+    async def nudge() -> Schedule:
+        [row] = await _rows(
+            database_url, Schedule, Schedule.user_id == lin.id, Schedule.kind == "nudge"
+        )
+        return row
+
+    before = await nudge()
+    assert before.zone == "Asia/Shanghai"
+    await _reply(lin, "/status")
+    await _reply(lin, "/note 只是记一笔")
+    await asyncio.sleep(0.5)
+    unchanged = await nudge()
+    assert (unchanged.zone, unchanged.next_due_at) == (before.zone, before.next_due_at)
+
+    assert "America/New_York" in await _reply(lin, "/timezone America/New_York")
+    for _ in range(100):
+        moved = await nudge()
+        if moved.zone == "America/New_York":
+            break
+        await asyncio.sleep(0.1)
+    assert moved.zone == "America/New_York"
+    assert moved.next_due_at is not None
+    assert moved.next_due_at.astimezone(ZoneInfo("America/New_York")).hour == 9

@@ -20,14 +20,16 @@ from coach.digests import (
     QuizAccuracy,
     WeeklySections,
     WeeklySummary,
+    WeekRefused,
 )
+from coach.schedule_commands import PlanWeek
 from coach.service import Coach, CoachConfig
 from coach.views import Identity
 from coach.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
 from coach.weekly_draft import weekly_draft
 from coach.weeks import Week
 from db.database import Database
-from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, User
+from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, StudyPlanRecord, User
 from tests.conftest import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
@@ -262,3 +264,29 @@ async def test_english_learners_get_english_digests(
     draft = weekly_draft(summary)
     assert draft.startswith("## Week 1 summary\n- Done: 4 focus blocks, 185 minutes")
     assert "- Still confused: 为什么残差能缓解退化？" in draft
+
+
+async def test_weeks_count_from_the_plans_start_once_the_learner_sets_one(
+    database: Database, coach: Coach, clock: ManualClock
+) -> None:
+    await _seed_week(database, coach)  # first contact: Monday 2026-03-02
+    digests = Digests(clock)
+    async with database.session() as session:
+        by_first_contact = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
+        # `/plan start 2026-03-09`: the plan's week 1 is the week of 9 March.
+        session.add(
+            StudyPlanRecord(user_id=LIN.user_id, start_date=date(2026, 3, 9), updated_at=MONDAY_8AM)
+        )
+        await session.flush()
+        by_plan = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
+        clock.advance(days=14, hours=9)  # Monday 16 March
+        first_week = await digests.requested_week(session, LIN.user_id, PlanWeek(1))
+        before_start = await digests.requested_week(session, LIN.user_id, PlanWeek(0))
+    assert by_first_contact is not None and by_first_contact.week.number == 2
+    assert by_plan is not None and by_plan.week.number == 1
+    assert by_plan.week.first_day == date(2026, 3, 9)
+    assert "Week 1 小结（2026-03-09 – 2026-03-15）" in schedule_render.weekly_caption(by_plan)
+    assert isinstance(first_week, WeeklySummary)
+    assert first_week.week.first_day == date(2026, 3, 9)
+    assert isinstance(before_start, WeekRefused)
+    assert before_start.values == {"first": "2026-03-09"}
