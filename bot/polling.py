@@ -107,8 +107,10 @@ class UpdatePump:
             self._clearing = asyncio.create_task(self._clear_soon())
 
     async def _clear_soon(self) -> None:
-        await asyncio.sleep(CLEAR_DELAY_SECONDS)
-        await self.clear()
+        # Updates that finish while a DELETE is on its way go in the next one.
+        while self._handled:
+            await asyncio.sleep(CLEAR_DELAY_SECONDS)
+            await self.clear()
 
     async def clear(self) -> None:
         """Remove the updates handled so far from the inbox."""

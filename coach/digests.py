@@ -316,10 +316,11 @@ class Digests:
         """
         ends_on = await ScheduleRepository(session).week_ends_on(user.id)
         plan = await PlanRepository(session).get(user.id)
-        if plan is not None and plan.start_date is not None:
-            plan_start = plan.start_date
-        else:
-            plan_start = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
+        plan_start = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
+        # A start still ahead does not renumber the weeks until it comes.
+        started = plan.start_date if plan is not None else None
+        if started is not None and started <= self._today(user):
+            plan_start = started
         return plan_start, SUNDAY if ends_on is None else ends_on
 
     async def _summary(self, session: AsyncSession, user: User, week: Week) -> WeeklySummary:
