@@ -41,7 +41,7 @@ from jobs.blocks import recover, sweep
 
 log = logging.getLogger(__name__)
 
-HTTP_CONNECTIONS = 4
+HTTP_CONNECTIONS = 8
 HTTP_POOL_WAIT_SECONDS = 30.0
 
 # The learner's commands, in the order /help and Telegram's menu show them.

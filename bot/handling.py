@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from telegram import Message, MessageEntity, Update
@@ -66,8 +67,9 @@ def with_session(handler: SessionHandler) -> Handler:
                 await handler(update, context, session)
             except Exception as error:
                 # Commit, then reply: what fails after the commit lost nothing but the reply,
-                # and the learner must not be told their action failed.
-                if session.info.get("committed"):
+                # and the learner must not be told their action failed. A database error
+                # after a commit is different: a later write was lost, so it is an error.
+                if session.info.get("committed") and not isinstance(error, SQLAlchemyError):
                     _carry_learner_change(session, context)
                     raise ReplyNotDelivered(str(error)) from error
                 raise
@@ -116,8 +118,8 @@ class RunningSlot:
     """One of the few places for handlers running at once, held by the update in this task.
 
     The long-polling pump runs only a handful of handlers at once (more only lengthen the
-    queues of the database and HTTP pools); an update waiting on slow outside work steps out
-    of its place meanwhile (see `pause_for_slow_io`), so model calls hold back no one.
+    queues of the database and HTTP pools); an update waiting on slow outside work gives its
+    place up (see `pause_for_slow_io`), so model calls hold back no one.
     """
 
     def __init__(self, places: asyncio.Semaphore) -> None:
@@ -145,8 +147,8 @@ async def pause_for_slow_io(session: AsyncSession) -> None:
     """Roll back the update's transaction before slow outside work (an LLM call, a download).
 
     No lock is held while waiting, and the update's claim is undone too: if the process dies
-    meanwhile, Telegram delivers the update again. Its running place goes to another update
-    meanwhile. Call `reclaim_update` before writing.
+    meanwhile, Telegram delivers the update again. Its running place goes to another update.
+    Call `reclaim_update` before writing.
     """
     await session.rollback()
     slot = running_slot.get()
@@ -155,8 +157,10 @@ async def pause_for_slow_io(session: AsyncSession) -> None:
 
 
 async def reclaim_update(update: Update, context: CoachContext, session: AsyncSession) -> bool:
-    """Claim the update again after `pause_for_slow_io`; False if it was handled meanwhile."""
-    slot = running_slot.get()
-    if slot is not None:
-        await slot.take()
+    """Claim the update again after `pause_for_slow_io`; False if it was handled meanwhile.
+
+    It does not queue for a running place again: the answer is ready, and waiting behind
+    every update that arrived meanwhile would only delay it; what is left is a short write
+    and the reply.
+    """
     return await context.coach.claim_update(session, update.update_id)

@@ -35,9 +35,11 @@ MAX_BACKOFF = 30.0
 # fetching pauses while this many are in flight.
 MAX_IN_FLIGHT = 256
 # Handlers running at once. More only lengthens the queues of the database and HTTP
-# connection pools (bench/throughput.py: 4 beat 8 and 32; BENCHMARKS.md). An update
-# waiting on a model call gives its place back meanwhile (bot.handling.pause_for_slow_io).
-MAX_RUNNING = 4
+# connection pools (bench/throughput.py: 8 beat 16 and 32; BENCHMARKS.md); fewer would let
+# Telegram's round trips (50-300 ms, during which a handler keeps its place while it
+# replies) cap the bot below Telegram's 30 messages a second. An update waiting on a model
+# call gives its place up (bot.handling.pause_for_slow_io).
+MAX_RUNNING = 8
 # On a clean stop, how long updates in flight may take to finish (the rest stay in the inbox).
 DRAIN_SECONDS = 20.0
 # Handled updates leave the inbox together, a moment after the first of them finished: one

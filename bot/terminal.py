@@ -88,10 +88,13 @@ class TerminalChat:
             print(f"   {labels}")
         print("> ", end="", flush=True)
 
-    async def settle(self, unhandled: Callable[[], Awaitable[int]]) -> None:
+    async def settle(
+        self, unhandled: Callable[[], Awaitable[int]], bot_task: asyncio.Task[None]
+    ) -> None:
         """Wait until the bot has fetched and handled everything sent, then stayed quiet."""
+        self.last_shown = time.monotonic()
         deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not bot_task.done():
             quiet = time.monotonic() - self.last_shown >= SETTLE_QUIET_SECONDS
             if quiet and not self.emulator.pending_updates() and not await unhandled():
                 return
@@ -180,14 +183,17 @@ async def run_terminal_chat(settings: Settings) -> None:
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     loop = asyncio.get_running_loop()
     threading.Thread(target=_read_lines, args=(loop, lines), daemon=True).start()
+    # Piped input is a script: its `:b N` means a button of the answer to the lines before.
+    scripted = not sys.stdin.isatty()
     try:
         while not bot_task.done():
             line = await lines.get()
             if line is None:
                 # End of input (a pipe, or Ctrl-D): answer what was sent before leaving.
-                chat.last_shown = time.monotonic()
-                await chat.settle(lambda: _inbox_size(services))
+                await chat.settle(lambda: _inbox_size(services), bot_task)
                 break
+            if scripted and line.lstrip().startswith(":"):
+                await chat.settle(lambda: _inbox_size(services), bot_task)
             if not chat.handle(line):
                 break
     finally:

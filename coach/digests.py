@@ -274,7 +274,8 @@ class Digests:
         user = await session.get(User, user_id)
         if user is None:
             return None
-        plan_start, ends_on = await self._calendar(session, user)
+        # As of `day`, not today: a summary sent late must not count from a plan started since.
+        plan_start, ends_on = await self._calendar(session, user, as_of=day)
         return await self._summary(session, user, week_of(day, plan_start, ends_on))
 
     async def requested_week(
@@ -283,8 +284,9 @@ class Digests:
         """The summary `/week` asked for: this week, an earlier one, plan week N, or a date's."""
         user = await session.get(User, user_id)
         assert user is not None, "the handler creates the learner first"
-        plan_start, ends_on = await self._calendar(session, user)
-        current = week_of(self._today(user), plan_start, ends_on)
+        today = self._today(user)
+        plan_start, ends_on = await self._calendar(session, user, as_of=today)
+        current = week_of(today, plan_start, ends_on)
         if isinstance(request, CurrentWeek):
             week = current
         elif isinstance(request, WeeksAgo):
@@ -306,20 +308,19 @@ class Digests:
     def _today(self, user: User) -> date:
         return self.clock.now().astimezone(ZoneInfo(user.timezone)).date()
 
-    async def _calendar(self, session: AsyncSession, user: User) -> tuple[date, int]:
-        """Where week 1 begins and the weekday weeks end on.
+    async def _calendar(self, session: AsyncSession, user: User, as_of: date) -> tuple[date, int]:
+        """Where week 1 begins, as of the local date `as_of`, and the weekday weeks end on.
 
-        Week 1 is the week holding the start of the learner's plan (`/plan start`, by
-        default their first contact), so "Week N 小结" and `/plan`'s week N count from the
-        same day; they match exactly when the plan starts the day after the summary's weekday
-        (a Monday, by default).
+        Week 1 is the week holding the start of the learner's plan (`/plan start`, once
+        `as_of` has reached it; before that, and by default, their first contact), so
+        "Week N 小结" and `/plan`'s week N count from the same day; they match exactly when
+        the plan starts the day after the summary's weekday (a Monday, by default).
         """
         ends_on = await ScheduleRepository(session).week_ends_on(user.id)
         plan = await PlanRepository(session).get(user.id)
         plan_start = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
-        # A start still ahead does not renumber the weeks until it comes.
         started = plan.start_date if plan is not None else None
-        if started is not None and started <= self._today(user):
+        if started is not None and started <= as_of:
             plan_start = started
         return plan_start, SUNDAY if ends_on is None else ends_on
 

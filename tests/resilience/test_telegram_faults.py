@@ -66,6 +66,10 @@ async def test_faults_while_sending_lose_nothing_the_bot_acknowledged(
         (params.get("chat_id"), params.get("text")) for params in emulator.calls_to("sendMessage")
     )
     assert max(attempts.values()) <= MAX_ATTEMPTS
+    polls = Counter(
+        (params.get("chat_id"), params.get("question")) for params in emulator.calls_to("sendPoll")
+    )
+    assert max(polls.values()) <= MAX_ATTEMPTS
 
     # And the bot still serves.
     for user in learners:

@@ -22,7 +22,7 @@ from coach.digests import (
     WeeklySummary,
     WeekRefused,
 )
-from coach.schedule_commands import PlanWeek
+from coach.schedule_commands import CurrentWeek, PlanWeek
 from coach.service import Coach, CoachConfig
 from coach.views import Identity
 from coach.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
@@ -278,14 +278,20 @@ async def test_weeks_count_from_the_plans_start_once_the_learner_sets_one(
             StudyPlanRecord(user_id=LIN.user_id, start_date=date(2026, 3, 9), updated_at=MONDAY_8AM)
         )
         await session.flush()
-        not_yet = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
+        # Still Monday 2 March: a start that is still ahead renumbers nothing yet.
+        not_yet = await digests.requested_week(session, LIN.user_id, CurrentWeek())
         clock.advance(days=14, hours=9)  # Monday 16 March: the plan has started
         by_plan = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
+        # The summary of Sunday 8 March, sent late (after the plan started on the 9th).
+        late = await digests.weekly(session, LIN.user_id, date(2026, 3, 8))
         first_week = await digests.requested_week(session, LIN.user_id, PlanWeek(1))
         before_start = await digests.requested_week(session, LIN.user_id, PlanWeek(0))
     assert by_first_contact is not None and by_first_contact.week.number == 2
-    assert not_yet is not None and not_yet.week.number == 2, "a start still ahead changes nothing"
+    assert isinstance(not_yet, WeeklySummary)
+    assert (not_yet.week.number, not_yet.week.first_day) == (1, date(2026, 3, 2))
     assert by_plan is not None and by_plan.week.number == 1
+    assert late is not None and late.week.number == 1, "counted as of its own day, not Week 0"
+    assert late.week.first_day == date(2026, 3, 2)
     assert by_plan.week.first_day == date(2026, 3, 9)
     assert "Week 1 小结（2026-03-09 – 2026-03-15）" in schedule_render.weekly_caption(by_plan)
     assert isinstance(first_week, WeeklySummary)

@@ -316,3 +316,29 @@ async def test_two_claimers_at_once_never_claim_the_same_firing(
     assert first and second, "both claimers took part"
     assert len(ids) == len(set(ids)) == 60
     assert sorted(claim.user_id for claim in first + second) == [n.user_id for n in learners]
+
+
+async def test_keep_up_is_skipped_only_for_learners_seen_in_step_without_a_change(
+    database: Database, coach: Coach, scheduler: Scheduler
+) -> None:
+    assert scheduler.may_be_out_of_step(LIN.user_id, changed=False), "never seen: check"
+    async with database.session() as session:
+        await scheduler.keep_up(session, LIN.user_id)  # not a learner yet
+        await session.commit()
+    assert scheduler.may_be_out_of_step(LIN.user_id, changed=False), "nothing was enrolled"
+    async with database.session() as session:
+        await coach.profile(session, LIN)  # Lin's first message
+        await scheduler.keep_up(session, LIN.user_id)
+        await session.commit()
+    assert (await _schedule(database, LIN.user_id, "nudge")).next_due_at is not None
+    assert not scheduler.may_be_out_of_step(LIN.user_id, changed=False)
+    assert scheduler.may_be_out_of_step(LIN.user_id, changed=True), "a change is always checked"
+    scheduler.forget_in_step(LIN.user_id)  # keep_up's work was not committed
+    assert scheduler.may_be_out_of_step(LIN.user_id, changed=False)
+    async with database.session() as session:
+        lin = await session.get(User, LIN.user_id)
+        assert lin is not None
+        lin.active = False  # blocked the bot (a 403, maybe in another process)
+        await session.commit()
+        await scheduler.keep_up(session, LIN.user_id)
+    assert scheduler.may_be_out_of_step(LIN.user_id, changed=False), "inactive: check again"
