@@ -11,7 +11,7 @@
    rate / limit, 429s received, duplicates and losses. Baseline: the same fan-out with no
    limit anywhere, i.e. what the pipeline could do if Telegram let it.
 
-Usage:  .venv/bin/python bench/scheduling.py [--users 100000] [--fanout 3000]
+Usage:  .venv/bin/python -m bench.scheduling [--users 100000] [--fanout 3000]
         [--postgres postgresql://coach:coach@127.0.0.1:5432/postgres] [--skip-claim]
         [--skip-fanout] [--json results.json]
 The PostgreSQL URL (or COACH_TEST_POSTGRES_URL) names a role that may create databases;
@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -41,8 +40,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
 
+from bench.postgres import create_database, drop_database
 from bot.app import build_application
 from bot.polling import serve
 from bot.services import build_services, scheduler_config
@@ -81,23 +80,6 @@ class FixedClock:
 # -- databases ------------------------------------------------------------------------------
 
 
-async def _admin(admin_url: str, statement: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
-
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host,
-        port=url.port or 5432,
-        database=url.database or "postgres",
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 Cleanups = list[Callable[[], Awaitable[None]]]
 
 
@@ -113,14 +95,12 @@ async def fresh_database(backend: str, admin_url: str | None, cleanups: Cleanups
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
     else:
         assert admin_url is not None
-        name = f"coach_bench_{uuid.uuid4().hex[:10]}"
-        await _admin(admin_url, f'CREATE DATABASE "{name}"')
+        url, name = await create_database(admin_url)
 
         async def drop() -> None:
-            await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await drop_database(admin_url, name)
 
         cleanups.append(drop)
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     await asyncio.to_thread(upgrade_to_head, url)
     return url
 

@@ -27,12 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import create_database, drop_database
 from emulator import BotApiEmulator, EmulatedUser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,44 +164,6 @@ async def run_once(
     )
 
 
-async def _postgres_database(admin_url: str) -> tuple[str, str]:
-    import asyncpg  # type: ignore[import-untyped]
-    from sqlalchemy.engine import make_url
-
-    name = f"coach_bench_{uuid.uuid4().hex[:10]}"
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host,
-        port=url.port or 5432,
-        database=url.database or "postgres",
-    )
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-async def _drop_postgres_database(admin_url: str, name: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host,
-        port=url.port or 5432,
-        database=url.database or "postgres",
-    )
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 async def bench_backend(
     backend: str,
     users: int,
@@ -238,7 +200,7 @@ async def _run_ours(name: str, checkout: Path, backend: str, users: int) -> Resu
         if backend == "sqlite":
             database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
         else:
-            database_url, dropped = await _postgres_database(admin_url)
+            database_url, dropped = await create_database(admin_url)
         env = _environment(
             TELEGRAM_BOT_TOKEN=TOKEN,
             DATABASE_URL=database_url,
@@ -250,7 +212,7 @@ async def _run_ours(name: str, checkout: Path, backend: str, users: int) -> Resu
             )
         finally:
             if dropped is not None:
-                await _drop_postgres_database(admin_url, dropped)
+                await drop_database(admin_url, dropped)
     print(json.dumps(asdict(result)), flush=True)
     return result
 

@@ -4,7 +4,6 @@ and an update in flight when the process dies is handled after the restart."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,14 +13,6 @@ from db.models import DailyNote, InboxUpdate
 from emulator import BotApiEmulator
 from tests.conftest import make_settings, start_bot
 from tests.llm_stub import StubLlm
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[StubLlm]:
-    stub = StubLlm()
-    await stub.start()
-    yield stub
-    await stub.stop()
 
 
 def _slow_llm(llm: StubLlm) -> dict[str, object]:

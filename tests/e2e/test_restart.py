@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -17,59 +14,18 @@ from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock
 from emulator import BotApiEmulator
 from tests.conftest import TOKEN
+from tests.support.processes import BotProcess, bot_environment
 
-ROOT = Path(__file__).resolve().parents[2]
 # 10x: a 1-minute block lasts 6 real seconds; "late" means more than 60 coach-seconds (6 s) late.
 SPEED = 10.0
 BLOCK_SECONDS = 60 / SPEED
-
-
-class BotProcess:
-    """`python -m bot` in a child process, pointed at the emulator."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = env
-        self.log_path = log_path
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        """Start the bot and return once it is running."""
-        log = self.log_path.open("ab")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=self.env, stdout=log, stderr=log
-        )
-
-    async def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, nothing is confirmed."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        """SIGTERM and wait for a clean exit."""
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), timeout=15)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-
-    def log(self) -> str:
-        """What the process logged."""
-        return self.log_path.read_text(errors="replace")
 
 
 @pytest.fixture
 async def spawn(
     database_url: str, emulator: BotApiEmulator, tmp_path: Path
 ) -> AsyncIterator[Callable[[], BotProcess]]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "COACH_", "DATABASE_URL"))
-    }
-    env.update(
+    env = bot_environment(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=emulator.base_url,
         DATABASE_URL=database_url,
@@ -77,7 +33,6 @@ async def spawn(
         COACH_CLOCK_ANCHOR=str(time.time()),
         COACH_REWARD_MIN_MINUTES="1",
         COACH_SWEEP_SECONDS="1",
-        PYTHONUNBUFFERED="1",
     )
     processes: list[BotProcess] = []
 

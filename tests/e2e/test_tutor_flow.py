@@ -6,7 +6,6 @@ The LLM is a local OpenAI-compatible stub server, reached by the real `openai` c
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -22,14 +21,6 @@ from tests.llm_stub import StubLlm
 
 BANK = load_bank()
 EXPLAIN = {q.text(lang).question: q for q in BANK.of_kind("explain") for lang in ("zh", "en")}
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[StubLlm]:
-    stub = StubLlm()
-    await stub.start()
-    yield stub
-    await stub.stop()
 
 
 def _llm_settings(llm: StubLlm) -> dict[str, Any]:
