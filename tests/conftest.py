@@ -23,6 +23,7 @@ from bot.services import Services, build_services
 from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
+from tests.llm_stub import StubLlm
 
 if TYPE_CHECKING:
     from emulator import BotApiEmulator
@@ -219,3 +220,12 @@ class ManualClock:
 def clock() -> Iterator[ManualClock]:
     """A manual clock."""
     yield ManualClock()
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[StubLlm]:
+    """A local OpenAI-compatible stand-in for the LLM, for one test."""
+    stub = StubLlm()
+    await stub.start()
+    yield stub
+    await stub.stop()

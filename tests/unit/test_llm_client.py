@@ -19,30 +19,22 @@ PROFILE = Profile(1001, 1001, "Lin", "zh", "Asia/Shanghai")
 
 
 @pytest.fixture
-async def stub() -> AsyncIterator[StubLlm]:
-    server = StubLlm()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def client(stub: StubLlm) -> AsyncIterator[LlmClient]:
-    llm = LlmClient(stub.base_url, "stub-model", "sk-secret", timeout=1.0)
-    yield llm
-    await llm.close()
+async def client(llm: StubLlm) -> AsyncIterator[LlmClient]:
+    connected = LlmClient(llm.base_url, "stub-model", "sk-secret", timeout=1.0)
+    yield connected
+    await connected.close()
 
 
 async def test_a_reply_comes_back_and_the_request_is_a_chat_completion(
-    stub: StubLlm, client: LlmClient
+    llm: StubLlm, client: LlmClient
 ) -> None:
-    stub.reply("  Hello there.  ")
+    llm.reply("  Hello there.  ")
     answer = await client.complete([{"role": "user", "content": "hi"}], max_tokens=50)
     assert answer == "Hello there."
-    [request] = stub.requests
+    [request] = llm.requests
     assert request["model"] == "stub-model" and request["max_tokens"] == 50
     assert request["messages"] == [{"role": "user", "content": "hi"}]
-    assert stub.headers[0]["Authorization"] == "Bearer sk-secret"
+    assert llm.headers[0]["Authorization"] == "Bearer sk-secret"
 
 
 @pytest.mark.parametrize(
@@ -50,20 +42,20 @@ async def test_a_reply_comes_back_and_the_request_is_a_chat_completion(
     [("fail", "failed"), ("empty", "bad_reply"), ("hang", "timeout")],
 )
 async def test_errors_empty_replies_and_timeouts_become_llm_errors(
-    stub: StubLlm, client: LlmClient, script: str, reason: str
+    llm: StubLlm, client: LlmClient, script: str, reason: str
 ) -> None:
     if script == "fail":
-        stub.fail(503)
+        llm.fail(503)
     elif script == "empty":
-        stub.reply("")
+        llm.reply("")
     else:
-        stub.hang(5)
+        llm.hang(5)
     started = time.monotonic()
     with pytest.raises(LlmError) as raised:
         await client.complete([{"role": "user", "content": "hi"}], max_tokens=10)
     assert raised.value.reason == reason
     assert time.monotonic() - started < 4, "no retries, and the timeout holds"
-    assert len(stub.requests) == 1
+    assert len(llm.requests) == 1
 
 
 async def test_an_unreachable_server_is_a_failure_not_a_crash() -> None:
@@ -77,12 +69,12 @@ async def test_an_unreachable_server_is_a_failure_not_a_crash() -> None:
 
 
 async def test_grading_reads_the_model_s_json_or_falls_back_to_the_rubric(
-    stub: StubLlm, client: LlmClient
+    llm: StubLlm, client: LlmClient
 ) -> None:
     assert QUESTION is not None
     tutor = Tutor(client, coach=None, planner=None, clock=None)  # type: ignore[arg-type]
     pending = PendingExplain(1, PROFILE, QUESTION, "zh")
-    stub.reply('Sure! {"score": 85, "feedback": "负样本讲得很清楚。"}')
+    llm.reply('Sure! {"score": 85, "feedback": "负样本讲得很清楚。"}')
     grade = await tutor.grade(pending, "没有负样本就会坍塌成同一个点，batch 里其他样本被推远")
     assert (grade.grader, grade.score, grade.feedback, grade.fallback) == (
         "llm",
@@ -90,17 +82,17 @@ async def test_grading_reads_the_model_s_json_or_falls_back_to_the_rubric(
         "负样本讲得很清楚。",
         None,
     )
-    system, user = stub.messages()
+    system, user = llm.messages()
     assert "Simplified Chinese" in system["content"]
     assert "负样本来自同一个 batch 的其它配对" in user["content"]  # the rubric went along
     assert "坍塌成同一个点" in user["content"]
 
     for scripted, reason in (("not json at all", "bad_reply"), ('{"score": "high"}', "bad_reply")):
-        stub.reply(scripted)
+        llm.reply(scripted)
         grade = await tutor.grade(pending, "坍塌，batch 里的其它样本被推远")
         assert (grade.grader, grade.fallback) == ("offline", reason)
         assert grade.covered == (True, True, True) and grade.score == 1.0
-    stub.fail(500)
+    llm.fail(500)
     grade = await tutor.grade(pending, "不知道")
     assert (grade.grader, grade.fallback, grade.score) == ("offline", "failed", 0.0)
     assert grade.feedback.count("❌") == 3
