@@ -24,6 +24,7 @@ from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
 from tests.llm_stub import StubLlm
+from tests.support.quiet_schedule import quiet_schedule
 
 if TYPE_CHECKING:
     from emulator import BotApiEmulator
@@ -131,6 +132,8 @@ def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings
         "COACH_REWARD_MIN_MINUTES": 1,
         "COACH_ALLOWED_USERS": "",
     }
+    if "COACH_CLOCK_START" not in overrides:
+        values.update(quiet_schedule())
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

@@ -466,4 +466,5 @@ async def test_a_new_timezone_moves_the_schedule_and_other_messages_leave_it_alo
         await asyncio.sleep(0.1)
     assert moved.zone == "America/New_York"
     assert moved.next_due_at is not None
-    assert moved.next_due_at.astimezone(ZoneInfo("America/New_York")).hour == 9
+    nudge_time = bot.services.settings.nudge_time  # a quiet time, not 09:00 (make_settings)
+    assert f"{moved.next_due_at.astimezone(ZoneInfo('America/New_York')):%H:%M}" == nudge_time

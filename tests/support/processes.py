@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.support.quiet_schedule import quiet_schedule
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,6 +21,8 @@ def bot_environment(**settings: str) -> dict[str, str]:
         if not key.startswith(("TELEGRAM_", "COACH_", "DATABASE_URL", "LOG_LEVEL"))
     }
     env["PYTHONUNBUFFERED"] = "1"
+    if "COACH_CLOCK_START" not in settings:
+        env.update(quiet_schedule())
     env.update(settings)
     return env
 

@@ -44,7 +44,11 @@ def coach(clock: ManualClock) -> Coach:
 
 @pytest.fixture
 def scheduler(database_url: str, clock: ManualClock, coach: Coach) -> Scheduler:
-    settings = make_settings(database_url, "http://127.0.0.1:9")
+    # The shipped default times: this scheduler runs on a manual clock, not the real one.
+    defaults = {"COACH_NUDGE_TIME": "09:00", "COACH_RECAP_TIME": "21:30"}
+    settings = make_settings(
+        database_url, "http://127.0.0.1:9", **defaults, COACH_WEEKLY_TIME="sun 20:00"
+    )
     return Scheduler(scheduler_config(settings), clock, coach)
 
 
