@@ -23,13 +23,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import parse_plan
 from coach.plan.planner import Planner, default_plan
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer, due_review_count
-from coach.service import Coach, CoachConfig
-from coach.views import Identity
 from db.database import Database
 from db.migrate import upgrade_to_head
 from db.models import QuizCard

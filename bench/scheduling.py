@@ -45,9 +45,9 @@ from bench.postgres import create_database, drop_database
 from bot.app import build_application
 from bot.polling import serve
 from bot.services import build_services, scheduler_config
-from coach.schedule_times import local_instant
-from coach.scheduling import Scheduler
-from coach.service import Coach, CoachConfig
+from coach.blocks.service import Coach, CoachConfig
+from coach.schedule.service import Scheduler
+from coach.schedule.times import local_instant
 from coach.settings import Settings
 from db.database import Database
 from db.migrate import upgrade_to_head

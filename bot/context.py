@@ -7,7 +7,7 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services import Services
-from coach.service import Coach
+from coach.blocks.service import Coach
 
 
 class BotData:

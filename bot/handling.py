@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from telegram import Message, MessageEntity, Update
 
 from bot.context import CoachContext
-from coach.views import Identity
+from coach.blocks.views import Identity
 from db.models import User
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from coach.blocks.views import RewardChoice
 from coach.messages import t
-from coach.views import RewardChoice
 
 BLOCK_PATTERN = re.compile(r"^blk:(done|cancel):(\d{1,12})$")
 REWARD_PATTERN = re.compile(r"^rwd:(\d{1,12}):(\d{1,12})$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot import keyboards
 from bot.context import CoachContext
-from coach import render
-from coach.views import BlockEnding
+from coach.blocks import render
+from coach.blocks.views import BlockEnding
 
 
 async def send_block_ending(

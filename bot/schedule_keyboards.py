@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from coach.messages import t
-from coach.schedule_commands import MAX_PAUSE_DAYS
-from coach.schedule_render import kind_name, rule_text
-from coach.schedule_times import Rule, ScheduleKind, format_clock
-from coach.scheduling import ScheduleOverview
+from coach.schedule.commands import MAX_PAUSE_DAYS
+from coach.schedule.render import kind_name, rule_text
+from coach.schedule.service import ScheduleOverview
+from coach.schedule.times import Rule, ScheduleKind, format_clock
 
 START_BLOCK_DATA = "sch:block"
 START_BLOCK_PATTERN = re.compile(r"^sch:block$")

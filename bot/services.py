@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.logs import protect_secrets
+from coach.blocks.service import Coach, CoachConfig
 from coach.clock import Clock, ScaledClock
-from coach.digests import Digests, SectionSource
 from coach.plan.planner import Planner
-from coach.privacy import Privacy
+from coach.privacy.forget import Privacy
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer
-from coach.schedule_times import Rule, parse_clock, parse_weekly
-from coach.scheduling import ScheduleDefaults, Scheduler, SchedulerConfig
-from coach.service import Coach, CoachConfig
+from coach.schedule.digests import Digests, SectionSource
+from coach.schedule.service import ScheduleDefaults, Scheduler, SchedulerConfig
+from coach.schedule.times import Rule, parse_clock, parse_weekly
+from coach.schedule.weekly_sections import weekly_sections as plan_and_quiz_sections
 from coach.settings import Settings
 from coach.tutor.llm import LlmClient
 from coach.tutor.tutor import Tutor
-from coach.vision import Vision, VisionConfig
-from coach.vision_client import VisionClient, VisionEndpoints
-from coach.weekly_sections import weekly_sections as plan_and_quiz_sections
+from coach.vision.client import VisionClient, VisionEndpoints
+from coach.vision.service import Vision, VisionConfig
 from db.database import Database
 
 

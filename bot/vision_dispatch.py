@@ -22,8 +22,8 @@ from telegram.error import Forbidden, TelegramError
 from bot.context import CoachApplication, CoachContext
 from bot.services import Services
 from coach.messages import t
-from coach.vision import ExchangeView, ModelAnswer, ModelFailed, VisionJob
-from coach.vision_render import reply_text
+from coach.vision.render import reply_text
+from coach.vision.service import ExchangeView, ModelAnswer, ModelFailed, VisionJob
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import asyncio
 from telegram import InputFile, Message
 from telegram.ext import ExtBot
 
-from coach import schedule_render
-from coach.digests import WeeklySummary
-from coach.weekly_chart import draw_weekly_chart
-from coach.weekly_draft import weekly_draft
+from coach.schedule import render as schedule_render
+from coach.schedule.digests import WeeklySummary
+from coach.schedule.weekly_chart import draw_weekly_chart
+from coach.schedule.weekly_draft import weekly_draft
 
 
 def draft_file_name(summary: WeeklySummary) -> str:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from coach.schedule_times import parse_clock, parse_weekly
+from coach.schedule.times import parse_clock, parse_weekly
 from coach.timezones import parse_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"

@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import CoachContext
 from bot.notify import send_block_ending
-from coach.views import BlockView
+from coach.blocks.views import BlockView
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 A safety tick runs every `COACH_SCHEDULE_TICK_SECONDS`, and a one-off wake-up is set for the
 soonest firing in the database, so messages go out on the minute. Each tick enrolls learners
-who have no schedule yet, then claims due firings in batches (see `coach.scheduling` for why
+who have no schedule yet, then claims due firings in batches (see `coach.schedule.service` for why
 a message is sent at most once, whatever the number of processes), prepares each batch in a
 few queries and sends it a few messages at a time while the next batch is claimed. The
 Application's rate limiter (`bot.ratelimit`) keeps the whole process to `COACH_SEND_RATE`
@@ -29,11 +29,11 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from bot import schedule_keyboards
 from bot.context import CoachContext
 from bot.weekly import send_chart, send_draft
-from coach import schedule_render
-from coach.digests import WeeklySummary
-from coach.schedule_times import ScheduleKind
-from coach.scheduling import Claim, SendDecision
-from coach.views import Profile
+from coach.blocks.views import Profile
+from coach.schedule import render as schedule_render
+from coach.schedule.digests import WeeklySummary
+from coach.schedule.service import Claim, SendDecision
+from coach.schedule.times import ScheduleKind
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from bot import keyboards
 from bot.context import CoachContext
 from bot.handling import identity, with_session
 from bot.notify import send_block_ending
-from coach import render
+from coach.blocks import render
+from coach.blocks.parsing import ArgumentError, parse_block_args
+from coach.blocks.service import BlockAlreadyRunning, BlockCancelled, NoRunningBlock
 from coach.messages import t
-from coach.parsing import ArgumentError, parse_block_args
-from coach.service import BlockAlreadyRunning, BlockCancelled, NoRunningBlock
 from jobs.blocks import schedule_block_end
 
 

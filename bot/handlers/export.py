@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from bot.context import CoachContext
 from bot.handling import identity, with_session
 from coach.messages import t
-from coach.study_export import study_export
+from coach.privacy.export import study_export
 
 
 @with_session

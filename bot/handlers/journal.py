@@ -8,9 +8,9 @@ from telegram import Update
 from bot.context import CoachContext
 from bot.handlers import tutor
 from bot.handling import command_payload, identity, with_session
-from coach import render
+from coach.blocks import render
+from coach.blocks.service import MAX_NOTE_LENGTH, RecapSaved
 from coach.messages import t
-from coach.service import MAX_NOTE_LENGTH, RecapSaved
 
 
 @with_session

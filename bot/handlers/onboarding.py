@@ -8,7 +8,7 @@ from telegram import Update
 from bot import keyboards
 from bot.context import CoachContext
 from bot.handling import command_payload, identity, with_session
-from coach import render
+from coach.blocks import render
 from coach.messages import LANGUAGES, t
 
 

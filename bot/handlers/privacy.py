@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import CoachApplication, CoachContext
 from bot.handling import identity, with_session
 from coach.messages import t
-from coach.privacy import Forgotten
+from coach.privacy.forget import Forgotten
 
 FORGET_PATTERN = re.compile(r"^fgt:(?:yes:([0-9a-f]{16})|(no))$")
 

@@ -8,9 +8,9 @@ from telegram import Update
 from bot import keyboards
 from bot.context import CoachContext
 from bot.handling import command_payload, identity, with_session
-from coach import render
+from coach.blocks import render
+from coach.blocks.service import RewardRefused, RewardRemoved
 from coach.messages import t
-from coach.service import RewardRefused, RewardRemoved
 
 
 @with_session

@@ -13,11 +13,12 @@ from bot import keyboards, schedule_keyboards
 from bot.context import CoachApplication, CoachContext
 from bot.handling import command_payload, identity, with_session
 from bot.weekly import send_chart, send_draft
-from coach import render, schedule_render
-from coach.digests import WeekRefused
+from coach.blocks import render
+from coach.blocks.parsing import ArgumentError
+from coach.blocks.service import BlockAlreadyRunning
 from coach.messages import t
-from coach.parsing import ArgumentError
-from coach.schedule_commands import (
+from coach.schedule import render as schedule_render
+from coach.schedule.commands import (
     Pause,
     Resume,
     SetTime,
@@ -27,8 +28,8 @@ from coach.schedule_commands import (
     parse_settings,
     parse_week,
 )
-from coach.scheduling import ScheduleOverview
-from coach.service import BlockAlreadyRunning
+from coach.schedule.digests import WeekRefused
+from coach.schedule.service import ScheduleOverview
 from jobs import schedule as schedule_jobs
 from jobs.blocks import schedule_block_end
 

@@ -10,8 +10,8 @@ from bot.context import CoachApplication, CoachContext
 from bot.handling import identity, with_session
 from bot.vision_dispatch import PhotoDispatcher
 from coach.messages import t
-from coach.vision import DailyLimitReached, IncomingPhoto, Vision
-from coach.vision_requests import PhotoSize, largest_fetchable
+from coach.vision.requests import PhotoSize, largest_fetchable
+from coach.vision.service import DailyLimitReached, IncomingPhoto, Vision
 
 
 def register(application: CoachApplication) -> None:

@@ -14,12 +14,12 @@ import asyncio
 import sys
 from pathlib import Path
 
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity
 from coach.clock import ScaledClock
 from coach.plan.parser import PlanParseError, StudyPlan, parse_plan
 from coach.plan.planner import Planner, decode_document
-from coach.service import Coach, CoachConfig
 from coach.settings import Settings
-from coach.views import Identity
 from db.database import Database
 from db.migrate import upgrade_to_head
 

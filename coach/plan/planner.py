@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.service import Coach
+from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
 from coach.messages import normalize_language
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import ChecklistItem, PlanParseError, PlanWeek, StudyPlan, parse_plan
-from coach.service import Coach
-from coach.views import Identity, Profile
 from db.models import StudyPlanRecord, User
 from db.repositories import UserRepository
 from db.study_repositories import PlanRepository

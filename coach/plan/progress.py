@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.views import Profile
 from coach.plan.planner import DAYS_PER_WEEK, PlanState, build_state, suggest_today
-from coach.views import Profile
 from db.repositories import UserRepository
 from db.study_repositories import PlanRepository, QuizRepository
 

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from fsrs import Rating
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.service import Coach
+from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
 from coach.plan.planner import Planner, PlanState
 from coach.quiz.bank import Kind, Question, QuestionBank
 from coach.quiz.srs import PASS_SCORE, SpacedRepetition, rating_for_choice, rating_for_score
 from coach.quiz.topics import TOPICS, topics_for_week
-from coach.service import Coach
-from coach.views import Identity, Profile
 from db.models import QuizCard, QuizPrompt
 from db.study_repositories import QuizRepository
 

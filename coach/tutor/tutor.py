@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from openai.types.chat import ChatCompletionMessageParam
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.service import Coach
+from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
 from coach.messages import t
 from coach.plan.planner import Planner, TodaySuggestion, suggest_today
 from coach.quiz.bank import Question
 from coach.quiz.quizzer import Grade, PendingExplain
-from coach.service import Coach
 from coach.tutor.llm import LlmClient, LlmError
 from coach.tutor.rubric import keyword_score
-from coach.views import Identity, Profile
 from db.models import CoachMessage
 from db.study_repositories import ConversationRepository, QuizRepository
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coach.service import (
+from coach.blocks.service import (
     BlockAlreadyRunning,
     BlockCancelled,
     BlockStarted,
@@ -19,7 +19,7 @@ from coach.service import (
     RewardGranted,
     RewardRefused,
 )
-from coach.views import BlockEnding, Identity
+from coach.blocks.views import BlockEnding, Identity
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
 from tests.conftest import ManualClock

@@ -12,8 +12,12 @@ from matplotlib.image import imread
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach import schedule_render
-from coach.digests import (
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity
+from coach.plan.weeks import Week
+from coach.schedule import render as schedule_render
+from coach.schedule.commands import CurrentWeek, PlanWeek
+from coach.schedule.digests import (
     DemoRecord,
     Digests,
     PlanProgress,
@@ -22,12 +26,8 @@ from coach.digests import (
     WeeklySummary,
     WeekRefused,
 )
-from coach.schedule_commands import CurrentWeek, PlanWeek
-from coach.service import Coach, CoachConfig
-from coach.views import Identity
-from coach.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
-from coach.weekly_draft import weekly_draft
-from coach.weeks import Week
+from coach.schedule.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
+from coach.schedule.weekly_draft import weekly_draft
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, StudyPlanRecord, User
 from tests.conftest import ManualClock

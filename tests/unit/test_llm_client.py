@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from coach.blocks.views import Profile
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import PendingExplain
 from coach.tutor.llm import LlmClient, LlmError
 from coach.tutor.tutor import Tutor
-from coach.views import Profile
 from tests.llm_stub import StubLlm
 
 QUESTION = load_bank().get("explain.infonce_negatives")

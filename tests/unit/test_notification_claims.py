@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coach.service import BlockStarted, Coach, CoachConfig
-from coach.views import Identity
+from coach.blocks.service import BlockStarted, Coach, CoachConfig
+from coach.blocks.views import Identity
 from db.database import Database
 from db.models import FocusBlock
 from tests.conftest import ManualClock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.parsing import ArgumentError, BlockRequest, parse_block_args
+from coach.blocks.parsing import ArgumentError, BlockRequest, parse_block_args
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ import pytest
 from fsrs import Rating
 from sqlalchemy import select
 
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity
 from coach.plan.parser import PlanParseError
 from coach.plan.planner import ItemChecked, NoSuchItem, NoSuchWeek, Planner, StalePlan
 from coach.plan.progress import todays_item, week_progress
@@ -24,8 +26,6 @@ from coach.quiz.quizzer import (
     Quizzer,
     due_review_count,
 )
-from coach.service import Coach, CoachConfig
-from coach.views import Identity
 from db.database import Database
 from db.models import QuizCard, QuizPrompt
 from tests.conftest import ManualClock

@@ -10,7 +10,7 @@ from bot.schedule_keyboards import (
     parse_settings_action,
     time_picker,
 )
-from coach.schedule_times import Rule, ScheduleKind
+from coach.schedule.times import Rule, ScheduleKind
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.parsing import ArgumentError
-from coach.schedule_commands import (
+from coach.blocks.parsing import ArgumentError
+from coach.plan.weeks import week_number, week_of
+from coach.schedule.commands import (
     CurrentWeek,
     Pause,
     PlanWeek,
@@ -22,7 +23,7 @@ from coach.schedule_commands import (
     parse_settings,
     parse_week,
 )
-from coach.schedule_times import (
+from coach.schedule.times import (
     Occurrence,
     Rule,
     ScheduleKind,
@@ -31,7 +32,6 @@ from coach.schedule_times import (
     parse_clock,
     parse_weekday,
 )
-from coach.weeks import week_number, week_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import scheduler_config
-from coach.schedule_times import Rule, ScheduleKind
-from coach.scheduling import Claim, Scheduler, SendDecision
-from coach.service import Coach, CoachConfig
-from coach.views import Identity
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity
+from coach.schedule.service import Claim, Scheduler, SendDecision
+from coach.schedule.times import Rule, ScheduleKind
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, Schedule, ScheduledDelivery, User
 from db.scheduling import DeliveryStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coach.streaks import streak_days
+from coach.blocks.standard import streak_days
 
 TODAY = date(2026, 3, 10)
 

@@ -8,10 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coach.service import Coach, CoachConfig
+from coach.blocks.service import Coach, CoachConfig
+from coach.blocks.views import Identity, Profile
 from coach.settings import Settings
-from coach.views import Identity, Profile
-from coach.vision import (
+from coach.vision.client import LabelScore, VisionClient, VisionEndpoints, data_url, image_mime
+from coach.vision.render import clean_answer, demo_record_markdown, failure_text, reply_text
+from coach.vision.requests import (
+    CaptionProblem,
+    PhotoSize,
+    RequestKind,
+    VisionRequest,
+    largest_fetchable,
+    read_caption,
+)
+from coach.vision.service import (
     Backlog,
     DailyLimitReached,
     ExchangeStatus,
@@ -21,16 +31,6 @@ from coach.vision import (
     PhotoAccepted,
     Vision,
     VisionConfig,
-)
-from coach.vision_client import LabelScore, VisionClient, VisionEndpoints, data_url, image_mime
-from coach.vision_render import clean_answer, demo_record_markdown, failure_text, reply_text
-from coach.vision_requests import (
-    CaptionProblem,
-    PhotoSize,
-    RequestKind,
-    VisionRequest,
-    largest_fetchable,
-    read_caption,
 )
 from db.database import Database
 from tests.conftest import ManualClock

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from coach.views import Identity
-from coach.vision import IncomingPhoto, ModelAnswer
-from coach.vision_client import LabelScore
-from coach.vision_render import clean_answer
-from coach.vision_requests import RequestKind
+from coach.blocks.views import Identity
+from coach.vision.client import LabelScore
+from coach.vision.render import clean_answer
+from coach.vision.requests import RequestKind
+from coach.vision.service import IncomingPhoto, ModelAnswer
 from db.database import Database
 from db.models import VisionExchange
 from emulator import BotApiEmulator

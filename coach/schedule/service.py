@@ -24,13 +24,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.service import Coach
+from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
-from coach.digests import profile_of
-from coach.schedule_commands import MAX_PAUSE_DAYS
-from coach.schedule_times import Occurrence, Rule, ScheduleKind, next_occurrence
-from coach.service import Coach
+from coach.schedule.commands import MAX_PAUSE_DAYS
+from coach.schedule.digests import profile_of
+from coach.schedule.times import Occurrence, Rule, ScheduleKind, next_occurrence
 from coach.timezones import parse_timezone
-from coach.views import Identity, Profile
 from db.models import Schedule, ScheduledDelivery, SchedulePause, User
 from db.repositories import UserRepository
 from db.scheduling import (

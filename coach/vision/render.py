@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from coach.messages import t
-from coach.vision import ExchangeStatus, ExchangeView
-from coach.vision_client import LabelScore
-from coach.vision_requests import MAX_LABEL_LENGTH, MAX_LABELS, MAX_QUESTION_LENGTH, RequestKind
+from coach.vision.client import LabelScore
+from coach.vision.requests import MAX_LABEL_LENGTH, MAX_LABELS, MAX_QUESTION_LENGTH, RequestKind
+from coach.vision.service import ExchangeStatus, ExchangeView
 
 # Telegram allows 4096 characters; the frame around an answer needs a little.
 MAX_ANSWER_CHARS = 3500

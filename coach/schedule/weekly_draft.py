@@ -14,9 +14,9 @@ so the learner only trims and pastes.
 
 from __future__ import annotations
 
-from coach.digests import WeeklySummary
 from coach.messages import t
-from coach.schedule_render import join
+from coach.schedule.digests import WeeklySummary
+from coach.schedule.render import join
 
 _CONFUSED = (
     "困惑",

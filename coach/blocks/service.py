@@ -15,11 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.clock import Clock
-from coach.messages import Language, normalize_language, t
-from coach.streaks import streak_days
-from coach.timezones import parse_timezone
-from coach.views import (
+from coach.blocks.standard import streak_days
+from coach.blocks.views import (
     BlockEnding,
     BlockView,
     GrantView,
@@ -29,7 +26,10 @@ from coach.views import (
     RewardsOverview,
     StatusReport,
 )
-from coach.vision import export_exchanges
+from coach.clock import Clock
+from coach.messages import Language, normalize_language, t
+from coach.timezones import parse_timezone
+from coach.vision.service import export_exchanges
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,

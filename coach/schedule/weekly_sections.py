@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.digests import DemoRecord, PlanProgress, QuizAccuracy, WeeklySections
 from coach.plan.progress import todays_item
-from coach.vision import ExchangeStatus, ExchangeView
-from coach.vision_render import demo_record_markdown
-from coach.weeks import Week
+from coach.plan.weeks import Week
+from coach.schedule.digests import DemoRecord, PlanProgress, QuizAccuracy, WeeklySections
+from coach.vision.render import demo_record_markdown
+from coach.vision.service import ExchangeStatus, ExchangeView
 from db.models import User
 from db.repositories import VisionRepository
 from db.study_repositories import QuizRepository

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from coach.parsing import ArgumentError
-from coach.schedule_times import Rule, ScheduleKind, parse_clock, parse_weekly
+from coach.blocks.parsing import ArgumentError
+from coach.schedule.times import Rule, ScheduleKind, parse_clock, parse_weekly
 
 MAX_PAUSE_DAYS = 90
 _DAYS = re.compile(r"^(\d{1,4})\s*(?:d|days?|天)?$", re.IGNORECASE)

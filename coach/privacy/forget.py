@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.service import Coach
+from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
-from coach.service import Coach
-from coach.views import Identity, Profile
 from db.repositories import UserRepository
 
 # A confirmation button works this long, and only for the latest /forget.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from coach.blocks.views import BlockEnding, BlockView, Profile, RewardsOverview, StatusReport
 from coach.messages import t
-from coach.views import BlockEnding, BlockView, Profile, RewardsOverview, StatusReport
 
 
 def topic_of(profile: Profile, block: BlockView) -> str:

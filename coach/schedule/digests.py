@@ -1,8 +1,8 @@
 """What the scheduled messages say, gathered from the database as plain values.
 
 The morning nudge, the evening recap and the weekly summary each have a digest here; rendering
-them into the learner's language is `coach.schedule_render`, drawing the weekly chart
-`coach.weekly_chart`, writing the Markdown draft `coach.weekly_draft`.
+them into the learner's language is `coach.schedule.render`, drawing the weekly chart
+`coach.schedule.weekly_chart`, writing the Markdown draft `coach.schedule.weekly_draft`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.standard import streak_days
+from coach.blocks.views import Profile
 from coach.clock import Clock
-from coach.schedule_commands import CurrentWeek, PlanWeek, WeekRequest, WeeksAgo
-from coach.streaks import streak_days
-from coach.suggestions import due_reviews, todays_suggestion
-from coach.views import Profile
-from coach.weeks import SUNDAY, Week, week_number, week_of
+from coach.plan.weeks import SUNDAY, Week, week_number, week_of
+from coach.schedule.commands import CurrentWeek, PlanWeek, WeekRequest, WeeksAgo
+from coach.schedule.suggestions import due_reviews, todays_suggestion
 from db.models import DailyNote, FocusBlock, User
 from db.repositories import UserRepository
 from db.scheduling import ActivityRepository, PauseRepository, ScheduleRepository

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from coach.digests import DayRecap, NudgeDigest, WeeklySummary
+from coach.blocks.render import local_time
+from coach.blocks.views import Profile
 from coach.messages import t
-from coach.render import local_time
-from coach.schedule_times import Rule, ScheduleKind, format_clock
-from coach.scheduling import ScheduleEntry, ScheduleOverview
-from coach.views import Profile
+from coach.schedule.digests import DayRecap, NudgeDigest, WeeklySummary
+from coach.schedule.service import ScheduleEntry, ScheduleOverview
+from coach.schedule.times import Rule, ScheduleKind, format_clock
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -12,7 +12,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from coach.digests import WeeklySummary
+from coach.schedule.digests import WeeklySummary
 
 CHART_METADATA_KEY = "study-coach-bars"
 _DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

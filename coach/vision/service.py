@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.views import Profile
 from coach.clock import Clock
 from coach.messages import t
-from coach.views import Profile
-from coach.vision_client import LabelScore, VisionClient, VisionFailure, WorkerModels
-from coach.vision_requests import CaptionProblem, RequestKind, VisionRequest, read_caption
+from coach.vision.client import LabelScore, VisionClient, VisionFailure, WorkerModels
+from coach.vision.requests import CaptionProblem, RequestKind, VisionRequest, read_caption
 from db.models import VisionExchange
 from db.repositories import UserRepository, VisionRepository
 
@@ -428,7 +428,7 @@ class Vision:
         """The learner's exchanges of these local days (inclusive), oldest first.
 
         The weekly Markdown draft lists the answered ones in its "CLIP / VLM demo record"
-        section (see `coach.vision_render.demo_record_markdown`).
+        section (see `coach.vision.render.demo_record_markdown`).
         """
         rows = await VisionRepository(session).between(user_id, first_day, last_day)
         return [ExchangeView.of(row) for row in rows]
