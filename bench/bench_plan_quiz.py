@@ -24,7 +24,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import parse_plan
 from coach.plan.planner import Planner, default_plan
@@ -91,12 +92,16 @@ async def bench_quiz(rounds: int) -> None:
         await asyncio.to_thread(upgrade_to_head, url)
         database = Database(url)
         clock = FixedClock()
-        coach = Coach(CoachConfig("zh", "Asia/Shanghai", 35), clock)
-        planner = Planner(coach, clock)
+        coach = Coach(
+            CoachConfig(reward_min_minutes=35),
+            clock,
+            Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+        )
+        planner = Planner(coach.learners, clock)
         bank = load_bank()
-        quizzer = Quizzer(bank, coach, planner, clock, rng=random.Random(0))
+        quizzer = Quizzer(bank, coach.learners, planner, clock, rng=random.Random(0))
         async with database.session() as session:
-            await coach.profile(session, LIN)
+            await coach.learners.profile(session, LIN)
             for number, question in enumerate(bank.questions):
                 due = clock.now() + timedelta(days=1 + number)
                 session.add(

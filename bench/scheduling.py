@@ -44,8 +44,8 @@ from sqlalchemy import insert, select, text
 from bench.postgres import create_database, drop_database
 from bot.app import build_application
 from bot.polling import serve
-from bot.services import build_services, scheduler_config
 from coach.blocks.service import Coach, CoachConfig
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.schedule.service import Scheduler
 from coach.schedule.times import local_instant
 from coach.settings import Settings
@@ -54,6 +54,7 @@ from db.migrate import upgrade_to_head
 from db.models import Schedule, ScheduledDelivery, User
 from db.scheduling import ScheduleRepository
 from emulator import BotApiEmulator, SentMessage
+from jobs.services import build_services, scheduler_config
 
 TOKEN = "123456789:BENCH-token_for-the-emulator"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -170,8 +171,12 @@ async def seed_schedules(database: Database, minutes_of: dict[int, int]) -> None
 
 def _scheduler(database_url: str, clock: FixedClock) -> Scheduler:
     settings = Settings(_env_file=None, DATABASE_URL=database_url)
-    coach = Coach(CoachConfig("zh", "Asia/Shanghai", 35), clock)
-    return Scheduler(scheduler_config(settings), clock, coach)
+    coach = Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
+    return Scheduler(scheduler_config(settings), clock, coach.learners)
 
 
 async def measure_minutes(database_url: str, minutes: list[int]) -> dict[str, Any]:

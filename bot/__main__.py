@@ -9,12 +9,12 @@ import signal
 from collections.abc import Sequence
 
 from bot.app import build_application
-from bot.logs import configure_logging
 from bot.polling import serve
-from bot.services import build_services
 from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
+from jobs.logs import configure_logging
+from jobs.services import build_services
 
 log = logging.getLogger("bot")
 

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import CoachContext
 from coach.messages import t
+from jobs.context import CoachContext
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards
 from bot.access import refuse_strangers
-from bot.context import BotData, CoachApplication, CoachContext
 from bot.errors import on_error
 from bot.handlers import (
     blocks,
@@ -35,9 +33,12 @@ from bot.handlers import (
     vision,
 )
 from bot.sending import ResilientRateLimiter
-from bot.services import Services
+from coach.blocks import keyboards
+from coach.learners.keyboards import LANGUAGE_PATTERN
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
+from jobs.context import BotData, CoachApplication, CoachContext
+from jobs.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _add_handlers(application: CoachApplication) -> None:
         CallbackQueryHandler(rewards.reward_button, pattern=keyboards.REWARD_PATTERN)
     )
     application.add_handler(
-        CallbackQueryHandler(onboarding.language_button, pattern=keyboards.LANGUAGE_PATTERN)
+        CallbackQueryHandler(onboarding.language_button, pattern=LANGUAGE_PATTERN)
     )
     for register in FEATURES:
         register(application)

@@ -7,9 +7,9 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.context import CoachContext
 from bot.handling import ReplyNotDelivered
 from coach.messages import t
+from jobs.context import CoachContext
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,9 @@ async def on_error(update: object, context: CoachContext) -> None:
     language: str = context.services.settings.language
     try:
         async with context.services.database.session() as session:
-            language = await context.coach.language_of(session, update.effective_user.id)
+            language = await context.services.learners.language_of(
+                session, update.effective_user.id
+            )
     except Exception:  # the database may be what failed
         log.warning("could not read the learner's language for the apology", exc_info=True)
     text = t(language, key)

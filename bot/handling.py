@@ -10,14 +10,18 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
-from telegram import Message, MessageEntity, Update
+from telegram import CallbackQuery, Message, MessageEntity, Update
+from telegram.error import BadRequest
 
-from bot.context import CoachContext
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity, Profile
+from coach.messages import t
+from coach.replies import Answer, Refusal, Reply
 from db.models import User
+from jobs.context import CoachContext
+from jobs.services import Services
+from jobs.telegram_out import markup, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ def _remember_commit(session: Session) -> None:
     session.info["committed"] = True
 
 
-# What the learner's schedule follows (see bot.handlers.schedule.keep_up).
+# What the learner's schedule follows (see jobs.schedule.keep_up_after_update).
 WATCHED = ("timezone", "active")
 
 
@@ -46,37 +50,179 @@ def _notice_learner_changes(session: Session, _flush: Any, _instances: Any) -> N
             session.info["learner_changed"] = True
 
 
-SessionHandler = Callable[[Update, CoachContext, AsyncSession], Coroutine[Any, Any, None]]
+class Turn:
+    """One update as a handler sees it: who sent it, what it says, and its unit of work.
+
+    The session is the update's transaction; the wrapper commits it. `profile()` looks the
+    learner up (creating them on first contact) once per update.
+    """
+
+    def __init__(self, update: Update, context: CoachContext, session: AsyncSession) -> None:
+        self.update = update
+        self.context = context
+        self.session = session
+        self._profile: Profile | None = None
+        self.after_commit_actions: list[Callable[[], None]] = []
+
+    @property
+    def services(self) -> Services:
+        """The services built at start-up."""
+        return self.context.services
+
+    @property
+    def who(self) -> Identity:
+        """The learner who sent the update."""
+        return identity(self.update)
+
+    @property
+    def message(self) -> Message:
+        """The message of a message update."""
+        message = self.update.effective_message
+        if message is None:
+            raise ValueError("update without a message")
+        return message
+
+    @property
+    def query(self) -> CallbackQuery:
+        """The button press of a callback-query update."""
+        query = self.update.callback_query
+        if query is None or query.data is None:
+            raise ValueError("update without callback data")
+        return query
+
+    @property
+    def data(self) -> str:
+        """The pressed button's callback data."""
+        data = self.query.data
+        assert data is not None  # checked by `query`
+        return data
+
+    @property
+    def args(self) -> list[str]:
+        """The command's arguments, split on whitespace."""
+        return list(self.context.args or [])
+
+    @property
+    def payload(self) -> str:
+        """The text after the command, line breaks kept."""
+        return command_payload(self.message)
+
+    async def profile(self) -> Profile:
+        """The learner's profile (language, timezone, chat)."""
+        if self._profile is None:
+            self._profile = await self.services.learners.profile(self.session, self.who)
+        return self._profile
+
+    async def language(self) -> str:
+        """The learner's language."""
+        return (await self.profile()).language
+
+    async def say(self, key: str, **values: object) -> Answer:
+        """One catalog message in the learner's language."""
+        return Answer.of(t(await self.language(), key, **values))
+
+    async def pause_for_slow_io(self) -> None:
+        """Step out of the transaction before slow outside work (see `pause_for_slow_io`)."""
+        await pause_for_slow_io(self.session)
+
+    async def resume(self) -> bool:
+        """Claim the update again after the slow work; False if it was handled meanwhile."""
+        self._profile = None
+        return await reclaim_update(self.update, self.context, self.session)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the update's changes are committed (e.g. set a timer)."""
+        self.after_commit_actions.append(action)
+
+
+Decided = Answer | Reply | str | None
+TurnHandler = Callable[[Turn], Coroutine[Any, Any, Decided]]
 Handler = Callable[[Update, CoachContext], Coroutine[Any, Any, None]]
 
 
-def with_session(handler: SessionHandler) -> Handler:
-    """Run `handler` in its own session; skip updates that were already acted on.
+def handler(decide: TurnHandler) -> Handler:
+    """Wrap a handler that only decides: claim the update, commit, then send what it returned.
 
-    The update id is recorded in the same transaction as the handler's changes, so an
-    update Telegram delivers again after a crash is either fully done or not done at all.
+    The update id is recorded in the same transaction as the handler's changes, so an update
+    Telegram delivers again after a crash is either fully done or not done at all. A
+    `Refusal` rolls the changes back and answers its message in the learner's language.
+    A failure after the commit lost nothing but the reply (`ReplyNotDelivered`).
     """
 
-    @functools.wraps(handler)
+    @functools.wraps(decide)
     async def wrapper(update: Update, context: CoachContext) -> None:
         async with context.services.database.session() as session:
-            if not await context.coach.claim_update(session, update.update_id):
+            if not await context.services.updates.claim(session, update.update_id):
                 log.info("update %s was delivered again; already handled", update.update_id)
                 return
+            turn = Turn(update, context, session)
             try:
-                await handler(update, context, session)
-            except Exception as error:
-                # Commit, then reply: what fails after the commit lost nothing but the reply,
-                # and the learner must not be told their action failed. A database error
-                # after a commit is different: a later write was lost, so it is an error.
-                if session.info.get("committed") and not isinstance(error, SQLAlchemyError):
-                    _carry_learner_change(session, context)
-                    raise ReplyNotDelivered(str(error)) from error
-                raise
+                decided = await decide(turn)
+            except Refusal as refusal:
+                decided = await _refusal_answer(turn, refusal)
+            if decided is None:
+                return  # the handler found the update was handled meanwhile (reclaim)
+            answer = as_answer(decided)
             await session.commit()
             _carry_learner_change(session, context)
+        for action in turn.after_commit_actions:
+            action()
+        try:
+            await deliver(update, context, answer)
+        except Exception as error:
+            raise ReplyNotDelivered(str(error)) from error
 
     return wrapper
+
+
+async def _refusal_answer(turn: Turn, refusal: Refusal) -> Answer:
+    """Undo the update's changes but keep its claim; say what to correct."""
+    await turn.session.rollback()
+    turn._profile = None
+    if not await turn.services.updates.claim(turn.session, turn.update.update_id):
+        return Answer()
+    return await turn.say(refusal.key, **refusal.values)
+
+
+def as_answer(decided: Answer | Reply | str) -> Answer:
+    """A handler's decision as an Answer."""
+    if isinstance(decided, Answer):
+        return decided
+    return Answer.of(decided)
+
+
+async def deliver(update: Update, context: CoachContext, answer: Answer) -> None:
+    """Send the answer: the button press's toast and edit first, then the replies in order."""
+    replies = answer.replies
+    query = update.callback_query
+    if query is not None:
+        await query.answer(answer.toast, show_alert=answer.alert)
+        if answer.edit is not None:
+            try:
+                await query.edit_message_text(
+                    answer.edit.text, reply_markup=markup(answer.edit.keyboard)
+                )
+            except BadRequest as error:
+                # Pressing the value already shown changes nothing; a message too old or gone
+                # to be edited is sent afresh instead.
+                if "not modified" not in str(error).lower():
+                    log.info("could not edit the message in place: %s", error)
+                    replies = (answer.edit, *replies)
+        elif answer.clear_buttons:
+            await query.edit_message_reply_markup(reply_markup=None)
+    chat = update.effective_chat
+    user = update.effective_user
+    chat_id = chat.id if chat else user.id if user else None
+    for reply in replies:
+        target = reply.chat_id if reply.chat_id is not None else chat_id
+        if target is None:
+            raise ValueError("a reply to an update without a chat")
+        sent = await send_reply(context.bot, target, reply)
+        if reply.receipt is not None:
+            poll_id = sent.poll.id if sent.poll else None
+            await context.services.record_receipt(
+                reply.receipt, sent.chat_id, poll_id, sent.message_id
+            )
 
 
 def _carry_learner_change(session: AsyncSession, context: CoachContext) -> None:
@@ -163,4 +309,4 @@ async def reclaim_update(update: Update, context: CoachContext, session: AsyncSe
     every update that arrived meanwhile would only delay it; what is left is a short write
     and the reply.
     """
-    return await context.coach.claim_update(session, update.update_id)
+    return await context.services.updates.claim(session, update.update_id)

@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.context import CoachApplication
 from bot.handling import RunningSlot, running_slot
-from bot.services import Services
 from db.repositories import UpdateInbox
+from jobs.context import CoachApplication
+from jobs.services import Services
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.polling import serve
-from bot.services import Services, build_services
 from coach.settings import Settings
 from db.repositories import UpdateInbox
 from emulator import BotApiEmulator, SentMessage
+from jobs.services import Services, build_services
 
 TERMINAL_TOKEN = "100000001:TERMINAL-CHAT-OFFLINE"
 TERMINAL_USER_ID = 10001

@@ -19,11 +19,11 @@ from telegram import ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 
-from bot.context import CoachApplication, CoachContext
-from bot.services import Services
 from coach.messages import t
 from coach.vision.render import reply_text
 from coach.vision.service import ExchangeView, ModelAnswer, ModelFailed, VisionJob
+from jobs.context import CoachApplication, CoachContext
+from jobs.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class PhotoDispatcher:
         async with services.database.session() as session:
             backlog = await services.vision.backlog(session, self._started_at)
             languages = {
-                view.user_id: await services.coach.language_of(session, view.user_id)
+                view.user_id: await services.learners.language_of(session, view.user_id)
                 for view in backlog.owed
             }
         if backlog.pending or backlog.owed:

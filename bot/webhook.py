@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
-from bot.context import CoachApplication
 from coach.settings import Settings
+from jobs.context import CoachApplication
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coach.schedule.times import parse_clock, parse_weekly
 from coach.timezones import parse_timezone
+from db.database import DEFAULT_DATABASE_URL
 
-DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
 # What CLIP ranks a photo sent without a caption when no vision-language model is configured.
 DEFAULT_VISION_LABELS = (
     "a person",

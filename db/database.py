@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# Where the bot keeps its data when DATABASE_URL is not set.
+DEFAULT_DATABASE_URL = "sqlite:///./var/coach.db"
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
-from db.database import async_url, ensure_sqlite_directory
+from db.database import DEFAULT_DATABASE_URL, async_url, ensure_sqlite_directory
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,18 +35,19 @@ def upgrade_to_head(database_url: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m db.migrate`: upgrade DATABASE_URL to the newest schema, then exit."""
+    """`python -m db.migrate`: upgrade DATABASE_URL to the newest schema, then exit.
+
+    The database layer reads no settings of the bot's: only the one variable it needs.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m db.migrate",
         description="Bring the database named by DATABASE_URL (or .env) to the newest schema.",
     )
     parser.parse_args(argv)
-    from coach.settings import Settings
-
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    upgrade_to_head(Settings().database_url)
+    upgrade_to_head(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
 if __name__ == "__main__":

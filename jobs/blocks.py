@@ -9,9 +9,9 @@ from weakref import WeakKeyDictionary
 
 from telegram.error import Forbidden, TelegramError
 
-from bot.context import CoachContext
-from bot.notify import send_block_ending
 from coach.blocks.views import BlockView
+from jobs.context import CoachContext
+from jobs.notify import send_block_ending
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ async def sweep(context: CoachContext) -> None:
     await end_due_blocks(context)
     services = context.services
     async with services.database.session() as session:
-        await services.coach.forget_updates_before(session, services.clock.now() - LEDGER_RETENTION)
+        await services.updates.forget_before(session, services.clock.now() - LEDGER_RETENTION)
         await session.commit()
 
 

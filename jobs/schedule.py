@@ -23,17 +23,19 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from telegram import InlineKeyboardMarkup
+from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import schedule_keyboards
-from bot.context import CoachContext
-from bot.weekly import send_chart, send_draft
-from coach.blocks.views import Profile
+from coach.learners.profile import Profile
+from coach.replies import Keyboard
+from coach.schedule import keyboards as schedule_keyboards
 from coach.schedule import render as schedule_render
 from coach.schedule.digests import WeeklySummary
 from coach.schedule.service import Claim, SendDecision
 from coach.schedule.times import ScheduleKind
+from jobs.context import CoachContext
+from jobs.telegram_out import markup
+from jobs.weekly import send_chart, send_draft
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ class Outgoing:
 
     profile: Profile
     text: str = ""
-    markup: InlineKeyboardMarkup | None = None
+    keyboard: Keyboard | None = None
     weekly: WeeklySummary | None = None
 
 
@@ -274,7 +276,7 @@ async def deliver(context: CoachContext, owner: str, claim: Claim, prepared: Pre
         await _settle(context, claim, owner, "sent", None)
 
 
-def _start_button(profile: Profile) -> InlineKeyboardMarkup:
+def _start_button(profile: Profile) -> Keyboard:
     return schedule_keyboards.start_block_button(profile.language)
 
 
@@ -293,7 +295,7 @@ async def _send(context: CoachContext, claim: Claim, outgoing: Outgoing) -> None
     await context.bot.send_message(
         outgoing.profile.chat_id,
         schedule_render.clip(text, schedule_render.MAX_TEXT),
-        reply_markup=outgoing.markup,
+        reply_markup=markup(outgoing.keyboard),
     )
 
 
@@ -359,3 +361,19 @@ def start(job_queue: Any, tick_seconds: float) -> None:
         # A long fan-out may overlap the next tick; that one returns at once.
         job_kwargs={"max_instances": 2},
     )
+
+
+async def keep_up_after_update(update: Update, context: CoachContext) -> None:
+    """Bring the sender's schedule in step with what the update changed (a handler of group 1)."""
+    user = update.effective_user
+    services = context.services
+    if user is None or not services.scheduler.may_be_out_of_step(user.id, context.learner_changed):
+        return
+    try:
+        async with services.database.session() as session:
+            due = await services.scheduler.keep_up(session, user.id)
+            await session.commit()
+    except Exception:
+        services.scheduler.forget_in_step(user.id)
+        raise
+    wake_at(context, due)

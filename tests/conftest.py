@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import build_application
-from bot.context import CoachApplication
 from bot.polling import serve
-from bot.services import Services, build_services
 from bot.webhook import serve_webhook
 from coach.settings import Settings
 from db.migrate import upgrade_to_head
+from jobs.context import CoachApplication
+from jobs.services import Services, build_services
 from tests.llm_stub import StubLlm
 from tests.support.quiet_schedule import quiet_schedule
 

@@ -2,103 +2,70 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-
-from bot import keyboards
-from bot.context import CoachContext
-from bot.handling import identity, with_session
-from bot.notify import send_block_ending
-from coach.blocks import render
-from coach.blocks.parsing import ArgumentError, parse_block_args
+from bot.handling import Turn, handler
+from coach.blocks import keyboards, render
+from coach.blocks.parsing import parse_block_args
+from coach.blocks.replies import block_ending_reply
 from coach.blocks.service import BlockAlreadyRunning, BlockCancelled, NoRunningBlock
 from coach.messages import t
+from coach.replies import Answer, Reply
 from jobs.blocks import schedule_block_end
 
 
-@with_session
-async def block(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def block(turn: Turn) -> Reply:
     """Start a focus block: `/block [minutes] [topic]`."""
-    message = update.effective_message
-    assert message
-    who = identity(update)
-    try:
-        request = parse_block_args(context.args or [])
-    except ArgumentError as error:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await message.reply_text(t(profile.language, error.key, **error.values))
-        return
-    outcome = await context.coach.start_block(session, who, request.minutes, request.topic)
-    await session.commit()
-    if isinstance(outcome, BlockAlreadyRunning):
-        now = context.services.clock.now()
-        await message.reply_text(
-            render.block_already_running(outcome.profile, outcome.block, now),
-            reply_markup=keyboards.block_controls(outcome.profile.language, outcome.block.id),
-        )
-        return
-    schedule_block_end(context, outcome.block)
-    await message.reply_text(
-        render.block_started(outcome.profile, outcome.block),
-        reply_markup=keyboards.block_controls(outcome.profile.language, outcome.block.id),
+    request = parse_block_args(turn.args)
+    outcome = await turn.services.coach.start_block(
+        turn.session, turn.who, request.minutes, request.topic
     )
+    controls = keyboards.block_controls(outcome.profile.language, outcome.block.id)
+    if isinstance(outcome, BlockAlreadyRunning):
+        now = turn.services.clock.now()
+        text = render.block_already_running(outcome.profile, outcome.block, now)
+        return Reply(text, keyboard=controls)
+    started = outcome.block
+    turn.after_commit(lambda: schedule_block_end(turn.context, started))
+    return Reply(render.block_started(outcome.profile, outcome.block), keyboard=controls)
 
 
-@with_session
-async def cancel(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def cancel(turn: Turn) -> str:
     """Cancel the running block with `/cancel`."""
-    message = update.effective_message
-    assert message
-    outcome = await context.coach.cancel_block(session, identity(update))
-    await session.commit()
-    await message.reply_text(_cancel_text(outcome))
+    return _cancel_text(await turn.services.coach.cancel_block(turn.session, turn.who))
 
 
-@with_session
-async def block_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def block_button(turn: Turn) -> Answer:
     """*Finish early* or *Cancel* under a block."""
-    query = update.callback_query
-    assert query and query.data
-    action = keyboards.parse_block_action(query.data)
+    action = keyboards.parse_block_action(turn.data)
     assert action, "the handler pattern only lets block actions through"
-    who = identity(update)
+    coach = turn.services.coach
     if action.action == "cancel":
-        cancelled = await context.coach.cancel_block(session, who, action.block_id)
-        await session.commit()
-        await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
+        cancelled = await coach.cancel_block(turn.session, turn.who, action.block_id)
         text = (
             t(cancelled.profile.language, "block.not_running")
             if isinstance(cancelled, NoRunningBlock)
             else _cancel_text(cancelled)
         )
-        await context.bot.send_message(cancelled.profile.chat_id, text)
-        return
-    ending = await context.coach.finish_early(session, who, action.block_id)
-    await session.commit()
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+        return Answer(replies=(Reply(text),), clear_buttons=True)
+    ending = await coach.finish_early(turn.session, turn.who, action.block_id)
     if isinstance(ending, NoRunningBlock):
-        await context.bot.send_message(
-            ending.profile.chat_id, t(ending.profile.language, "block.not_running")
-        )
-        return
-    await send_block_ending(context, ending, early=True)
+        text = t(ending.profile.language, "block.not_running")
+        return Answer(replies=(Reply(text),), clear_buttons=True)
+    return Answer(replies=(block_ending_reply(ending, early=True),), clear_buttons=True)
 
 
-@with_session
-async def status(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def status(turn: Turn) -> Reply:
     """The running block, today's blocks and minutes, and the streak."""
-    report = await context.coach.status(session, identity(update))
-    await session.commit()
-    assert update.effective_message
-    markup = (
+    report = await turn.services.coach.status(turn.session, turn.who)
+    controls = (
         keyboards.block_controls(report.profile.language, report.running.id)
         if report.running
         else None
     )
-    await update.effective_message.reply_text(render.status(report), reply_markup=markup)
+    return Reply(render.status(report), keyboard=controls)
 
 
 def _cancel_text(outcome: BlockCancelled | NoRunningBlock) -> str:

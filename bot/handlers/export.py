@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
-
-from bot.context import CoachContext
-from bot.handling import identity, with_session
+from bot.handling import Turn, handler
 from coach.messages import t
 from coach.privacy.export import study_export
+from coach.replies import Reply
 
 
-@with_session
-async def export(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def export(turn: Turn) -> Reply:
     """Send everything stored about the learner as `study-coach-export-<date>.json`."""
-    profile, document = await context.coach.export(session, identity(update))
-    document.update(await study_export(session, profile.user_id))
-    await session.commit()
+    services = turn.services
+    profile, document = await services.coach.export(turn.session, turn.who)
+    document.update(await study_export(turn.session, profile.user_id))
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    today = context.coach.local_today(profile).isoformat()
-    assert update.effective_message
-    await update.effective_message.reply_document(
-        InputFile(payload, filename=f"study-coach-export-{today}.json"),
-        caption=t(
-            profile.language,
-            "export.caption",
-            blocks=len(document["focus_blocks"]),
-            notes=len(document["daily_notes"]),
-            grants=len(document["reward_grants"]),
-        ),
+    today = services.learners.local_today(profile).isoformat()
+    caption = t(
+        profile.language,
+        "export.caption",
+        blocks=len(document["focus_blocks"]),
+        notes=len(document["daily_notes"]),
+        grants=len(document["reward_grants"]),
     )
+    return Reply.document(payload, f"study-coach-export-{today}.json", caption)

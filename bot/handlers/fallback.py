@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-
-from bot.context import CoachContext
-from bot.handling import identity, with_session
+from bot.handling import Turn, handler
 from coach.messages import t
+from coach.replies import Answer
 
 
-@with_session
-async def unknown_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def unknown_command(turn: Turn) -> str:
     """Name the unknown command and show the usage."""
-    message = update.effective_message
-    assert message and message.text
-    profile = await context.coach.profile(session, identity(update))
-    await session.commit()
-    command = message.text.split()[0][:64]
-    await message.reply_text(
-        t(profile.language, "command.unknown", command=command, help=t(profile.language, "help"))
-    )
+    language = await turn.language()
+    command = (turn.message.text or "").split()[0][:64]
+    return t(language, "command.unknown", command=command, help=t(language, "help"))
 
 
-@with_session
-async def unsupported_message(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def unsupported_message(turn: Turn) -> Answer:
     """Say what kinds of messages the coach understands."""
-    message = update.effective_message
-    assert message
-    profile = await context.coach.profile(session, identity(update))
-    await session.commit()
-    await message.reply_text(t(profile.language, "unsupported"))
+    return await turn.say("unsupported")
 
 
-@with_session
-async def unknown_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def unknown_button(turn: Turn) -> Answer:
     """A button whose data we do not recognise (old or tampered): say so, change nothing."""
-    query = update.callback_query
-    assert query
-    profile = await context.coach.profile(session, identity(update))
-    await session.commit()
-    await query.answer(t(profile.language, "button.stale"))
+    return Answer(toast=t(await turn.language(), "button.stale"))

@@ -2,90 +2,59 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-
-from bot import keyboards
-from bot.context import CoachContext
-from bot.handling import command_payload, identity, with_session
+from bot.handling import Turn, handler
 from coach.blocks import render
+from coach.learners.keyboards import language_picker
 from coach.messages import LANGUAGES, t
+from coach.replies import Answer, Refusal, Reply
 
 
-@with_session
-async def start(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def start(turn: Turn) -> Reply:
     """Greet the learner, set them up with a reward menu, and offer the language switch."""
-    overview = await context.coach.onboard(session, identity(update))
-    await session.commit()
-    assert update.effective_message
-    await update.effective_message.reply_text(
-        render.welcome(overview), reply_markup=keyboards.language_picker()
-    )
+    overview = await turn.services.coach.onboard(turn.session, turn.who)
+    return Reply(render.welcome(overview), keyboard=language_picker())
 
 
-@with_session
-async def help_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def help_command(turn: Turn) -> Answer:
     """List the commands."""
-    profile = await context.coach.profile(session, identity(update))
-    await session.commit()
-    assert update.effective_message
-    await update.effective_message.reply_text(t(profile.language, "help"))
+    return await turn.say("help")
 
 
-@with_session
-async def language(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def language(turn: Turn) -> Reply:
     """Switch language with `/lang zh|en`."""
-    message = update.effective_message
-    assert message
-    choice = command_payload(message).lower()
-    who = identity(update)
+    choice = turn.payload.lower()
     if choice not in LANGUAGES:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await message.reply_text(
-            t(profile.language, "lang.usage"), reply_markup=keyboards.language_picker()
-        )
-        return
-    profile = await context.coach.set_language(session, who, choice)
-    await session.commit()
-    await message.reply_text(t(profile.language, "lang.set"))
+        return Reply(t(await turn.language(), "lang.usage"), keyboard=language_picker())
+    profile = await turn.services.learners.set_language(turn.session, turn.who, choice)
+    return Reply(t(profile.language, "lang.set"))
 
 
-@with_session
-async def language_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def language_button(turn: Turn) -> Answer:
     """Switch language from the 中文 / English buttons."""
-    query = update.callback_query
-    assert query and query.data
-    profile = await context.coach.set_language(session, identity(update), query.data.split(":")[1])
-    await session.commit()
-    await query.answer(t(profile.language, "lang.set"))
-    await context.bot.send_message(profile.chat_id, t(profile.language, "lang.set"))
+    chosen = turn.data.split(":")[1]
+    profile = await turn.services.learners.set_language(turn.session, turn.who, chosen)
+    text = t(profile.language, "lang.set")
+    return Answer(replies=(Reply(text),), toast=text)
 
 
-@with_session
-async def timezone(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def timezone(turn: Turn) -> str:
     """Set the timezone with `/timezone Area/City`."""
-    message = update.effective_message
-    assert message
-    name = command_payload(message)
-    who = identity(update)
+    name = turn.payload
     if not name:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await message.reply_text(t(profile.language, "tz.usage", timezone=profile.timezone))
-        return
-    updated = await context.coach.set_timezone(session, who, name)
-    await session.commit()
+        profile = await turn.profile()
+        return t(profile.language, "tz.usage", timezone=profile.timezone)
+    updated = await turn.services.learners.set_timezone(turn.session, turn.who, name)
     if updated is None:
-        profile = await context.coach.profile(session, who)
-        await message.reply_text(t(profile.language, "tz.invalid", value=name[:64]))
-        return
-    now = context.services.clock.now()
-    await message.reply_text(
-        t(
-            updated.language,
-            "tz.set",
-            timezone=updated.timezone,
-            local_time=render.local_time(updated, now),
-        )
+        raise Refusal("tz.invalid", value=name[:64])
+    now = turn.services.clock.now()
+    return t(
+        updated.language,
+        "tz.set",
+        timezone=updated.timezone,
+        local_time=render.local_time(updated, now),
     )

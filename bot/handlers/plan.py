@@ -5,25 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import CoachApplication, CoachContext
-from bot.handling import (
-    command_payload,
-    identity,
-    pause_for_slow_io,
-    reclaim_update,
-    with_session,
-)
-from bot.plan_keyboard import PLAN_PATTERN, parse_plan_press, plan_checklist
+from bot.handling import Decided, Turn, handler
 from coach.messages import t
 from coach.plan import render
+from coach.plan.keyboard import PLAN_PATTERN, parse_plan_press, plan_checklist
 from coach.plan.parser import PlanParseError
 from coach.plan.planner import MAX_PLAN_BYTES, ItemChecked, NoSuchWeek, StalePlan
+from coach.replies import Answer, Refusal, Reply
 from db.study_repositories import QuizRepository
+from jobs.context import CoachApplication
 
 log = logging.getLogger(__name__)
 
@@ -35,179 +28,117 @@ MARKDOWN_DOCUMENTS = (
 )
 
 
-@with_session
-async def plan_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def plan_command(turn: Turn) -> Reply | str:
     """`/plan`, `/plan N`, `/plan start YYYY-MM-DD`, `/plan export`."""
-    message = update.effective_message
-    assert message
-    who = identity(update)
-    planner = context.services.planner
-    words = command_payload(message).split()
+    planner = turn.services.planner
+    words = turn.payload.split()
     action = words[0].lower() if words else ""
     if action in ("", "week") or (action.isdigit() and len(words) == 1):
         number = int(action) if action.isdigit() else None
-        view = await planner.week(session, who, number)
-        await session.commit()
+        view = await planner.week(turn.session, turn.who, number)
         if isinstance(view, NoSuchWeek):
-            await message.reply_text(render.no_such_week(view))
-            return
-        await message.reply_text(render.week(view), reply_markup=plan_checklist(view))
-        return
+            return render.no_such_week(view)
+        return Reply(render.week(view), keyboard=plan_checklist(view))
     if action == "start" and len(words) == 2:
-        await _set_start(update, context, session, words[1])
-        return
+        return await _set_start(turn, words[1])
     if action == "export" and len(words) == 1:
-        exported = await planner.export(session, who)
-        await session.commit()
-        await message.reply_document(
-            InputFile(exported.content, filename=exported.file_name),
-            caption=t(
-                exported.profile.language,
-                "plan.export_caption",
-                done=exported.done,
-                total=exported.total,
-            ),
+        exported = await planner.export(turn.session, turn.who)
+        caption = t(
+            exported.profile.language,
+            "plan.export_caption",
+            done=exported.done,
+            total=exported.total,
         )
-        return
-    profile = await context.coach.profile(session, who)
-    await session.commit()
-    await message.reply_text(t(profile.language, "plan.usage"))
+        return Reply.document(exported.content, exported.file_name, caption)
+    raise Refusal("plan.usage")
 
 
-async def _set_start(
-    update: Update, context: CoachContext, session: AsyncSession, value: str
-) -> None:
-    message = update.effective_message
-    assert message
-    who = identity(update)
+async def _set_start(turn: Turn, value: str) -> str:
     try:
         start = date.fromisoformat(value)
     except ValueError:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await message.reply_text(t(profile.language, "plan.bad_date", value=value[:32]))
-        return
-    state = await context.services.planner.set_start(session, who, start)
-    await session.commit()
+        raise Refusal("plan.bad_date", value=value[:32]) from None
+    state = await turn.services.planner.set_start(turn.session, turn.who, start)
     language = state.profile.language
     if state.current_week == 0:
         days = (state.start_date - state.today).days
-        text = t(language, "plan.start_set_future", date=start.isoformat(), days=days)
-    elif state.current_week > state.plan.last_week:
-        text = t(
+        return t(language, "plan.start_set_future", date=start.isoformat(), days=days)
+    if state.current_week > state.plan.last_week:
+        return t(
             language, "plan.start_set_after", date=start.isoformat(), weeks=state.plan.last_week
         )
-    else:
-        text = t(language, "plan.start_set", date=start.isoformat(), week=state.current_week)
-    await message.reply_text(text)
+    return t(language, "plan.start_set", date=start.isoformat(), week=state.current_week)
 
 
-@with_session
-async def today_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def today_command(turn: Turn) -> str:
     """`/today`: today's suggested item of this week, and reviews due."""
-    suggestion = await context.services.planner.today(session, identity(update))
-    due = await QuizRepository(session).due_count(
-        suggestion.state.profile.user_id, context.services.clock.now()
+    suggestion = await turn.services.planner.today(turn.session, turn.who)
+    due = await QuizRepository(turn.session).due_count(
+        suggestion.state.profile.user_id, turn.services.clock.now()
     )
-    await session.commit()
-    assert update.effective_message
-    await update.effective_message.reply_text(render.today(suggestion, due))
+    return render.today(suggestion, due)
 
 
-@with_session
-async def check_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def check_command(turn: Turn) -> str:
     """`/check N`: tick item N of this week's checklist."""
-    message = update.effective_message
-    assert message
-    outcome = await context.services.planner.check(
-        session, identity(update), command_payload(message)
-    )
-    await session.commit()
+    outcome = await turn.services.planner.check(turn.session, turn.who, turn.payload)
     if isinstance(outcome, ItemChecked):
-        await message.reply_text(render.checked(outcome))
-    else:
-        await message.reply_text(render.no_such_item(outcome))
+        return render.checked(outcome)
+    return render.no_such_item(outcome)
 
 
-@with_session
-async def plan_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def plan_button(turn: Turn) -> Answer:
     """A checklist item's button under `/plan`: tick or untick it and redraw the week."""
-    query = update.callback_query
-    assert query and query.data
-    press = parse_plan_press(query.data)
+    press = parse_plan_press(turn.data)
     assert press, "the handler pattern only lets plan buttons through"
-    who = identity(update)
-    planner = context.services.planner
-    outcome = await planner.toggle(session, who, press.revision, press.item_index)
+    planner = turn.services.planner
+    outcome = await planner.toggle(turn.session, turn.who, press.revision, press.item_index)
     if isinstance(outcome, StalePlan):
-        view = await planner.week(session, who)
-        await session.commit()
+        view = await planner.week(turn.session, turn.who)
         assert not isinstance(view, NoSuchWeek)
-        language = outcome.state.profile.language
-        await query.answer(t(language, "plan.stale"))
-        await context.bot.send_message(
-            outcome.state.profile.chat_id,
-            t(language, "plan.stale") + "\n\n" + render.week(view),
-            reply_markup=plan_checklist(view),
-        )
-        return
-    await session.commit()
-    await query.answer(render.checked(outcome)[:200])
-    markup = plan_checklist(outcome.view)
-    try:
-        await query.edit_message_text(render.week(outcome.view), reply_markup=markup)
-    except BadRequest:
-        # Too old or gone to be edited: show the week afresh instead.
-        log.info("could not redraw the week in place", exc_info=True)
-        await context.bot.send_message(
-            outcome.view.profile.chat_id, render.week(outcome.view), reply_markup=markup
-        )
+        stale = t(outcome.state.profile.language, "plan.stale")
+        redrawn = Reply(f"{stale}\n\n{render.week(view)}", keyboard=plan_checklist(view))
+        return Answer(replies=(redrawn,), toast=stale)
+    # Edited in place; a message too old to edit gets the week afresh.
+    week = Reply(render.week(outcome.view), keyboard=plan_checklist(outcome.view))
+    return Answer(toast=render.checked(outcome)[:200], edit=week)
 
 
-@with_session
-async def plan_document(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def plan_document(turn: Turn) -> Decided:
     """A Markdown document: import it as the learner's plan."""
-    message = update.effective_message
-    assert message and message.document
-    document = message.document
-    who = identity(update)
-    profile = await context.coach.profile(session, who)
+    document = turn.message.document
+    assert document
     if document.file_size is not None and document.file_size > MAX_PLAN_BYTES:
-        await session.commit()
-        await message.reply_text(
-            t(profile.language, "plan.too_large", limit=MAX_PLAN_BYTES // 1024)
-        )
-        return
-    await pause_for_slow_io(session)
+        raise Refusal("plan.too_large", limit=MAX_PLAN_BYTES // 1024)
+    await turn.pause_for_slow_io()
     try:
         telegram_file = await document.get_file()
         data = bytes(await telegram_file.download_as_bytearray())
     except TelegramError:
         log.warning("could not download plan document %s", document.file_id, exc_info=True)
-        await message.reply_text(t(profile.language, "plan.download_failed"))
-        return
-    if not await reclaim_update(update, context, session):
-        return
+        data = None
+    if not await turn.resume():
+        return None
+    if data is None:
+        raise Refusal("plan.download_failed")
     try:
-        imported = await context.services.planner.import_document(
-            session, who, document.file_name or "plan.md", data
+        imported = await turn.services.planner.import_document(
+            turn.session, turn.who, document.file_name or "plan.md", data
         )
     except PlanParseError as error:
-        # The document is read before anything is written: only the update's claim is kept.
-        await session.commit()
-        await message.reply_text(t(profile.language, error.key, **error.values))
-        return
-    await session.commit()
-    await message.reply_text(render.imported(imported))
+        raise Refusal(error.key, **error.values) from None
+    return render.imported(imported)
 
 
-@with_session
-async def other_document(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def other_document(turn: Turn) -> Answer:
     """A text document that is not Markdown: say which files can be imported."""
-    profile = await context.coach.profile(session, identity(update))
-    await session.commit()
-    assert update.effective_message
-    await update.effective_message.reply_text(t(profile.language, "plan.not_markdown"))
+    return await turn.say("plan.not_markdown")
 
 
 def register(application: CoachApplication) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import CoachApplication, CoachContext
-from bot.handling import identity, with_session
+from bot.handling import Turn, handler
 from coach.messages import t
 from coach.privacy.forget import Forgotten
+from coach.replies import Answer, Button, Keyboard, Reply, keyboard
+from jobs.context import CoachApplication
 
 FORGET_PATTERN = re.compile(r"^fgt:(?:yes:([0-9a-f]{16})|(no))$")
 
@@ -22,53 +21,41 @@ def register(application: CoachApplication) -> None:
     application.add_handler(CallbackQueryHandler(forget_button, pattern=FORGET_PATTERN))
 
 
-def confirmation(language: str, token: str) -> InlineKeyboardMarkup:
+def confirmation(language: str, token: str) -> Keyboard:
     """*Delete everything* / *Keep my data*."""
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
-                InlineKeyboardButton(
-                    t(language, "privacy.button_yes"), callback_data=f"fgt:yes:{token}"
-                ),
-                InlineKeyboardButton(t(language, "privacy.button_no"), callback_data="fgt:no"),
+                Button(t(language, "privacy.button_yes"), f"fgt:yes:{token}"),
+                Button(t(language, "privacy.button_no"), "fgt:no"),
             ]
         ]
     )
 
 
-@with_session
-async def forget(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def forget(turn: Turn) -> Reply:
     """Ask for confirmation before deleting anything."""
-    request = await context.services.privacy.request_forget(session, identity(update))
-    await session.commit()
-    assert update.effective_message
+    request = await turn.services.privacy.request_forget(turn.session, turn.who)
     language = request.profile.language
-    await update.effective_message.reply_text(
+    return Reply(
         t(language, "privacy.confirm", minutes=request.minutes),
-        reply_markup=confirmation(language, request.token),
+        keyboard=confirmation(language, request.token),
     )
 
 
-@with_session
-async def forget_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def forget_button(turn: Turn) -> Answer:
     """Delete everything (with a live token) or keep it all."""
-    query = update.callback_query
-    assert query and query.data
-    match = FORGET_PATTERN.match(query.data)
+    match = FORGET_PATTERN.match(turn.data)
     assert match, "the handler pattern only lets these through"
-    who = identity(update)
-    privacy = context.services.privacy
+    privacy = turn.services.privacy
     if match.group(2):
-        language = await privacy.keep(session, who)
-        await session.commit()
-        text = t(language, "privacy.kept")
+        text = t(await privacy.keep(turn.session, turn.who), "privacy.kept")
     else:
-        outcome = await privacy.forget(session, who, match.group(1))
-        await session.commit()
+        outcome = await privacy.forget(turn.session, turn.who, match.group(1))
         if isinstance(outcome, Forgotten):
             text = t(outcome.language, "privacy.done")
         else:
             text = t(outcome.language, outcome.key)
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await context.bot.send_message(who.chat_id, text)
+    return Answer(replies=(Reply(text),), clear_buttons=True)

@@ -2,116 +2,68 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from typing import Literal, cast
+from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Poll, Update
 from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
-from bot.context import CoachApplication, CoachContext
-from bot.handling import command_payload, identity, with_session
+from bot.handling import Turn, handler
 from coach.messages import t
 from coach.quiz import render
-from coach.quiz.quizzer import NothingToQuiz, PollAnswered, QuizItem
-
-log = logging.getLogger(__name__)
-
-OptionId = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
-
-
-async def send_quiz_item(
-    context: CoachContext, session: AsyncSession, chat_id: int, item: QuizItem
-) -> None:
-    """Send a question (a quiz poll, or a message for a free-text one) and record it.
-
-    The poll id only exists once Telegram accepted the poll, so the record is written after
-    sending, in its own transaction; the caller has committed everything before.
-    """
-    text = item.question.text(item.language)
-    if item.question.kind == "choice":
-        message = await context.bot.send_poll(
-            chat_id,
-            question=text.question,
-            options=list(item.options),
-            # Only non-anonymous polls report who answered (poll_answer updates).
-            is_anonymous=False,
-            type=Poll.QUIZ,
-            correct_option_ids=cast(Sequence[OptionId], list(item.correct_option_ids)),
-            explanation=text.explanation,
-        )
-        poll_id = message.poll.id if message.poll else None
-    else:
-        message = await context.bot.send_message(chat_id, render.explain_prompt(item))
-        poll_id = None
-    await context.services.quizzer.record_sent(session, item, chat_id, poll_id, message.message_id)
-    await session.commit()
+from coach.quiz.quizzer import NothingToQuiz, PollAnswered
+from coach.quiz.replies import item_reply
+from coach.replies import Answer, Refusal, Reply
+from jobs.context import CoachApplication
 
 
-@with_session
-async def quiz_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def quiz_command(turn: Turn) -> Answer | Reply | str:
     """`/quiz` (a round), `/quiz explain`, `/quiz skip`, `/quiz stats`."""
-    message = update.effective_message
-    assert message
-    who = identity(update)
-    quizzer = context.services.quizzer
-    now = context.services.clock.now()
-    action = command_payload(message).lower()
+    quizzer = turn.services.quizzer
+    now = turn.services.clock.now()
+    action = turn.payload.lower()
     if action in ("stats", "stat"):
-        report = await quizzer.stats(session, who)
-        await session.commit()
-        await message.reply_text(render.stats(report, now))
-        return
+        return render.stats(await quizzer.stats(turn.session, turn.who), now)
     if action == "skip":
-        skipped = await quizzer.skip(session, who)
-        await session.commit()
+        skipped = await quizzer.skip(turn.session, turn.who)
         language = skipped.profile.language
         if skipped.question is None:
-            await message.reply_text(t(language, "quiz.nothing_to_skip"))
-            return
-        await message.reply_text(t(language, "quiz.skipped"))
-        if skipped.next_item is not None:
-            await send_quiz_item(context, session, who.chat_id, skipped.next_item)
-        return
+            return t(language, "quiz.nothing_to_skip")
+        next_question = item_reply(skipped.next_item) if skipped.next_item else None
+        return Answer.of(t(language, "quiz.skipped"), next_question)
     if action not in ("", "explain"):
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await message.reply_text(t(profile.language, "quiz.usage"))
-        return
-    item = await quizzer.start_round(session, who, "explain" if action == "explain" else None)
-    await session.commit()
+        raise Refusal("quiz.usage")
+    item = await quizzer.start_round(
+        turn.session, turn.who, "explain" if action == "explain" else None
+    )
     if isinstance(item, NothingToQuiz):
-        await message.reply_text(render.nothing_to_quiz(item, now))
-        return
-    await send_quiz_item(context, session, who.chat_id, item)
+        return render.nothing_to_quiz(item, now)
+    return item_reply(item)
 
 
-@with_session
-async def poll_answer(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def poll_answer(turn: Turn) -> Answer:
     """A quiz poll answer: record it with its latency, reschedule the card, send the next."""
-    answer = update.poll_answer
+    answer = turn.update.poll_answer
     assert answer
     if answer.user is None:
-        return  # an anonymous (channel) vote: never one of our non-anonymous quizzes
+        return Answer()  # an anonymous (channel) vote: never one of our non-anonymous quizzes
     user_id = answer.user.id
-    outcome = await context.services.quizzer.answer_poll(
-        session, user_id, answer.poll_id, list(answer.option_ids)
+    outcome = await turn.services.quizzer.answer_poll(
+        turn.session, user_id, answer.poll_id, list(answer.option_ids)
     )
-    await session.commit()
     if not isinstance(outcome, PollAnswered):
-        if outcome.key is not None:
-            # poll_answer carries no chat; a private chat's id is the user's id.
-            language = await context.coach.language_of(session, user_id)
-            await context.bot.send_message(user_id, t(language, outcome.key))
-        return
+        if outcome.key is None:
+            return Answer()
+        # poll_answer carries no chat; a private chat's id is the user's id.
+        language = await turn.services.learners.language_of(turn.session, user_id)
+        return Answer.of(Reply(t(language, outcome.key), chat_id=user_id))
     if outcome.next_item is not None:
-        await send_quiz_item(context, session, outcome.chat_id, outcome.next_item)
-    elif outcome.summary is not None:
-        now = context.services.clock.now()
-        await context.bot.send_message(
-            outcome.chat_id, render.round_summary(outcome.profile, outcome.summary, now)
-        )
+        return Answer.of(replace(item_reply(outcome.next_item), chat_id=outcome.chat_id))
+    if outcome.summary is not None:
+        now = turn.services.clock.now()
+        text = render.round_summary(outcome.profile, outcome.summary, now)
+        return Answer.of(Reply(text, chat_id=outcome.chat_id))
+    return Answer()
 
 
 def register(application: CoachApplication) -> None:

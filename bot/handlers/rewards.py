@@ -2,71 +2,45 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-
-from bot import keyboards
-from bot.context import CoachContext
-from bot.handling import command_payload, identity, with_session
-from coach.blocks import render
+from bot.handling import Turn, handler
+from coach.blocks import keyboards, render
 from coach.blocks.service import RewardRefused, RewardRemoved
 from coach.messages import t
+from coach.replies import Answer, Refusal, Reply
 
 
-@with_session
-async def rewards(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def rewards(turn: Turn) -> str:
     """Show the menu and recent grants; `add <name>` and `remove <n>` edit the menu."""
-    message = update.effective_message
-    assert message
-    who = identity(update)
-    verb, _, rest = command_payload(message).partition(" ")
+    coach = turn.services.coach
+    verb, _, rest = turn.payload.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if not verb:
-        overview = await context.coach.rewards(session, who)
-        await session.commit()
-        await message.reply_text(render.rewards(overview))
-        return
+        return render.rewards(await coach.rewards(turn.session, turn.who))
     if verb == "add" and rest:
-        added = await context.coach.add_reward(session, who, rest)
-        await session.commit()
+        added = await coach.add_reward(turn.session, turn.who, rest)
         if isinstance(added, RewardRefused):
-            await message.reply_text(t(added.profile.language, added.key, **added.values))
-            return
+            return t(added.profile.language, added.key, **added.values)
         text = t(added.profile.language, "rewards.added", title=added.items[-1].title)
-        await message.reply_text(f"{text}\n\n{render.reward_menu(added)}")
-        return
+        return f"{text}\n\n{render.reward_menu(added)}"
     if verb in ("remove", "rm", "del", "delete") and rest:
-        removed = await context.coach.remove_reward(session, who, rest)
-        await session.commit()
+        removed = await coach.remove_reward(turn.session, turn.who, rest)
         if isinstance(removed, RewardRemoved):
-            text = t(removed.profile.language, "rewards.removed", title=removed.title)
-        else:
-            text = t(removed.profile.language, removed.key, **removed.values)
-        await message.reply_text(text)
-        return
-    profile = await context.coach.profile(session, who)
-    await session.commit()
-    await message.reply_text(t(profile.language, "rewards.usage"))
+            return t(removed.profile.language, "rewards.removed", title=removed.title)
+        return t(removed.profile.language, removed.key, **removed.values)
+    raise Refusal("rewards.usage")
 
 
-@with_session
-async def reward_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def reward_button(turn: Turn) -> Answer:
     """Record the reward the learner picked for a completed block."""
-    query = update.callback_query
-    assert query and query.data
-    pick = keyboards.parse_reward_pick(query.data)
+    pick = keyboards.parse_reward_pick(turn.data)
     assert pick, "the handler pattern only lets reward picks through"
-    outcome = await context.coach.grant_reward(
-        session, identity(update), pick.block_id, pick.item_id
+    outcome = await turn.services.coach.grant_reward(
+        turn.session, turn.who, pick.block_id, pick.item_id
     )
-    await session.commit()
     if isinstance(outcome, RewardRefused):
         text = t(outcome.profile.language, outcome.key, **outcome.values)
-        await query.answer(text, show_alert=True)
-        if outcome.key == "reward.already":
-            await query.edit_message_reply_markup(reply_markup=None)
-        return
+        return Answer(toast=text, alert=True, clear_buttons=outcome.key == "reward.already")
     text = t(outcome.profile.language, "reward.granted", title=outcome.title)
-    await query.answer(text)
-    await query.edit_message_reply_markup(reply_markup=None)
-    await context.bot.send_message(outcome.profile.chat_id, text)
+    return Answer(replies=(Reply(text),), toast=text, clear_buttons=True)

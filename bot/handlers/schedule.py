@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
-from bot import keyboards, schedule_keyboards
-from bot.context import CoachApplication, CoachContext
-from bot.handling import command_payload, identity, with_session
-from bot.weekly import send_chart, send_draft
-from coach.blocks import render
+from bot.handling import Turn, handler
+from coach.blocks import keyboards, render
 from coach.blocks.parsing import ArgumentError
 from coach.blocks.service import BlockAlreadyRunning
 from coach.messages import t
+from coach.replies import Answer, Refusal, Reply
+from coach.schedule import keyboards as schedule_keyboards
 from coach.schedule import render as schedule_render
 from coach.schedule.commands import (
     Pause,
@@ -30,8 +28,11 @@ from coach.schedule.commands import (
 )
 from coach.schedule.digests import WeekRefused
 from coach.schedule.service import ScheduleOverview
+from coach.schedule.summary_replies import chart_reply, draft_reply
 from jobs import schedule as schedule_jobs
 from jobs.blocks import schedule_block_end
+from jobs.context import CoachApplication
+from jobs.schedule import keep_up_after_update
 
 log = logging.getLogger(__name__)
 
@@ -51,55 +52,42 @@ def register(application: CoachApplication) -> None:
     )
     # After the handlers of group 0 are done with an update: a new learner is enrolled at
     # once, a timezone changed with /timezone moves their firings, a returning one is re-armed.
-    application.add_handler(TypeHandler(Update, keep_up), group=1)
+    application.add_handler(TypeHandler(Update, keep_up_after_update), group=1)
     services = application.bot_data.services
     assert services is not None and application.job_queue is not None
     schedule_jobs.start(application.job_queue, services.settings.schedule_tick_seconds)
 
 
-@with_session
-async def settings(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def settings(turn: Turn) -> Reply | str:
     """Show or change the schedule: `/settings [nudge|recap|weekly|tz|pause|resume …]`."""
-    message = update.effective_message
-    assert message
-    who = identity(update)
-    scheduler = context.services.scheduler
+    scheduler = turn.services.scheduler
+    session, who = turn.session, turn.who
     try:
-        request = parse_settings(command_payload(message))
+        request = parse_settings(turn.payload)
     except ArgumentError as error:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        values = dict(error.values)
-        if error.key == "schedule.unknown_setting":
-            values["usage"] = t(profile.language, "schedule.usage")
-        await message.reply_text(t(profile.language, error.key, **values))
-        return
+        if error.key != "schedule.unknown_setting":
+            raise
+        language = await turn.language()
+        usage = t(language, "schedule.usage")
+        return t(language, error.key, **{**error.values, "usage": usage})
     if isinstance(request, ShowSettings):
         overview = await scheduler.overview(session, who)
-        await session.commit()
-        await message.reply_text(
+        return Reply(
             schedule_render.settings_overview(overview),
-            reply_markup=schedule_keyboards.settings_menu(overview),
+            keyboard=schedule_keyboards.settings_menu(overview),
         )
-        return
     if isinstance(request, SetTimezone):
         changed = await scheduler.set_timezone(session, who, request.name)
         if changed is None:
-            profile = await context.coach.profile(session, who)
-            await session.commit()
-            await message.reply_text(t(profile.language, "tz.invalid", value=request.name[:64]))
-            return
-        await session.commit()
-        _wake(context, changed)
-        await message.reply_text(
-            t(
-                changed.profile.language,
-                "schedule.tz_set",
-                timezone=changed.profile.timezone,
-                local_time=render.local_time(changed.profile, changed.now),
-            )
+            raise Refusal("tz.invalid", value=request.name[:64])
+        _wake_after_commit(turn, changed)
+        return t(
+            changed.profile.language,
+            "schedule.tz_set",
+            timezone=changed.profile.timezone,
+            local_time=render.local_time(changed.profile, changed.now),
         )
-        return
     if isinstance(request, SetTime):
         overview = await scheduler.set_time(session, who, request.kind, request.rule)
         text = schedule_render.time_set(overview, request.kind)
@@ -117,35 +105,26 @@ async def settings(update: Update, context: CoachContext, session: AsyncSession)
             if was_paused
             else t(overview.profile.language, "schedule.not_paused")
         )
-    await session.commit()
-    _wake(context, overview)
-    await message.reply_text(text)
+    _wake_after_commit(turn, overview)
+    return text
 
 
-@with_session
-async def settings_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def settings_button(turn: Turn) -> Answer:
     """The /settings buttons: open a time picker, pick a time, switch off, pause, resume."""
-    query = update.callback_query
-    assert query and query.data
-    action = schedule_keyboards.parse_settings_action(query.data)
-    who = identity(update)
-    scheduler = context.services.scheduler
+    action = schedule_keyboards.parse_settings_action(turn.data)
+    scheduler = turn.services.scheduler
+    session, who = turn.session, turn.who
     if action is None:
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await query.answer(t(profile.language, "schedule.usage")[:190])
-        return
+        return Answer(toast=t(await turn.language(), "schedule.usage")[:190])
     if action.action == "pick":
         assert action.kind is not None
-        profile = await context.coach.profile(session, who)
-        await session.commit()
-        await query.answer()
-        await _edit(
-            query,
-            schedule_keyboards.picker_text(profile.language, action.kind),
-            schedule_keyboards.time_picker(profile.language, action.kind),
+        language = await turn.language()
+        picker = Reply(
+            schedule_keyboards.picker_text(language, action.kind),
+            keyboard=schedule_keyboards.time_picker(language, action.kind),
         )
-        return
+        return Answer(edit=picker)
     if action.action == "time":
         assert action.kind is not None and action.rule is not None
         overview = await scheduler.set_time(session, who, action.kind, action.rule)
@@ -158,84 +137,44 @@ async def settings_button(update: Update, context: CoachContext, session: AsyncS
         overview, _ = await scheduler.resume(session, who)
     else:
         overview = await scheduler.overview(session, who)
-    await session.commit()
-    _wake(context, overview)
+    _wake_after_commit(turn, overview)
     changed = action.action != "menu"
-    await query.answer(t(overview.profile.language, "schedule.updated") if changed else None)
-    await _edit(
-        query,
+    menu = Reply(
         schedule_render.settings_overview(overview),
-        schedule_keyboards.settings_menu(overview),
+        keyboard=schedule_keyboards.settings_menu(overview),
     )
+    toast = t(overview.profile.language, "schedule.updated") if changed else None
+    return Answer(toast=toast, edit=menu)
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Replace the /settings message in place; pressing the current value changes nothing."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
-
-
-def _wake(context: CoachContext, overview: ScheduleOverview) -> None:
+def _wake_after_commit(turn: Turn, overview: ScheduleOverview) -> None:
     due = [entry.next_due_at for entry in overview.entries if entry.next_due_at is not None]
-    schedule_jobs.wake_at(context, min(due, default=None))
+    soonest = min(due, default=None)
+    turn.after_commit(lambda: schedule_jobs.wake_at(turn.context, soonest))
 
 
-@with_session
-async def start_block_button(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def start_block_button(turn: Turn) -> Answer:
     """*Start a 45-minute block* under a nudge or a recap."""
-    query = update.callback_query
-    assert query
-    outcome = await context.coach.start_block(session, identity(update), NUDGE_BLOCK_MINUTES, "")
-    await session.commit()
-    await query.answer()
-    now = context.services.clock.now()
+    outcome = await turn.services.coach.start_block(turn.session, turn.who, NUDGE_BLOCK_MINUTES, "")
+    now = turn.services.clock.now()
     if isinstance(outcome, BlockAlreadyRunning):
         text = render.block_already_running(outcome.profile, outcome.block, now)
     else:
-        schedule_block_end(context, outcome.block)
+        started = outcome.block
+        turn.after_commit(lambda: schedule_block_end(turn.context, started))
         text = render.block_started(outcome.profile, outcome.block)
-    await context.bot.send_message(
-        outcome.profile.chat_id,
-        text,
-        reply_markup=keyboards.block_controls(outcome.profile.language, outcome.block.id),
-    )
+    controls = keyboards.block_controls(outcome.profile.language, outcome.block.id)
+    return Answer.of(Reply(text, keyboard=controls))
 
 
-@with_session
-async def week(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def week(turn: Turn) -> Answer | str:
     """The weekly summary on demand: `/week`, `/week last`, `/week N`, `/week YYYY-MM-DD`."""
-    message = update.effective_message
-    assert message
-    profile = await context.coach.profile(session, identity(update))
-    try:
-        request = parse_week(command_payload(message))
-    except ArgumentError as error:
-        await session.commit()
-        await message.reply_text(t(profile.language, error.key, **error.values))
-        return
-    summary = await context.services.digests.requested_week(session, profile.user_id, request)
-    await session.commit()
+    profile = await turn.profile()
+    request = parse_week(turn.payload)
+    summary = await turn.services.digests.requested_week(turn.session, profile.user_id, request)
     if isinstance(summary, WeekRefused):
-        await message.reply_text(t(summary.profile.language, summary.key, **summary.values))
-        return
-    await send_chart(context.bot, summary)
-    await send_draft(context.bot, summary)
-
-
-async def keep_up(update: Update, context: CoachContext) -> None:
-    """Bring the sender's schedule in step with what the update changed (see register)."""
-    user = update.effective_user
-    services = context.services
-    if user is None or not services.scheduler.may_be_out_of_step(user.id, context.learner_changed):
-        return
-    try:
-        async with services.database.session() as session:
-            due = await services.scheduler.keep_up(session, user.id)
-            await session.commit()
-    except Exception:
-        services.scheduler.forget_in_step(user.id)
-        raise
-    schedule_jobs.wake_at(context, due)
+        return t(summary.profile.language, summary.key, **summary.values)
+    chart = await asyncio.to_thread(chart_reply, summary)
+    return Answer.of(chart, draft_reply(summary))

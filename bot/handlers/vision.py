@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Message, Update
+from telegram import Message
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.context import CoachApplication, CoachContext
-from bot.handling import identity, with_session
+from bot.handling import Turn, handler
 from bot.vision_dispatch import PhotoDispatcher
 from coach.messages import t
+from coach.replies import Answer
 from coach.vision.requests import PhotoSize, largest_fetchable
 from coach.vision.service import DailyLimitReached, IncomingPhoto, Vision
+from jobs.context import CoachApplication
 
 
 def register(application: CoachApplication) -> None:
@@ -21,7 +21,7 @@ def register(application: CoachApplication) -> None:
     new = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("vision", vision_command, filters=new))
     application.add_handler(
-        MessageHandler(new & (filters.PHOTO | filters.Document.IMAGE), with_session(handlers.photo))
+        MessageHandler(new & (filters.PHOTO | filters.Document.IMAGE), handler(handlers.photo))
     )
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is installed"
@@ -34,15 +34,13 @@ class PhotoHandlers:
     def __init__(self, dispatcher: PhotoDispatcher) -> None:
         self.dispatcher = dispatcher
 
-    async def photo(self, update: Update, context: CoachContext, session: AsyncSession) -> None:
-        """Record the photo as pending, commit, and hand it to the dispatcher."""
-        message = update.effective_message
-        assert message
-        profile = await context.coach.profile(session, identity(update))
-        vision = context.services.vision
+    async def photo(self, turn: Turn) -> Answer:
+        """Record the photo as pending and, once committed, hand it to the dispatcher."""
+        message = turn.message
+        profile = await turn.profile()
+        vision = turn.services.vision
         size = _fetchable_size(message)
         refusal: str | None = None
-        exchange_id: int | None = None
         if not vision.configured:
             refusal = t(profile.language, "vision.not_configured")
         elif size is None:
@@ -56,16 +54,16 @@ class PhotoHandlers:
                 media_group_id=message.media_group_id,
                 caption=message.caption,
             )
-            outcome = await vision.accept(session, profile, photo)
+            outcome = await vision.accept(turn.session, profile, photo)
             if isinstance(outcome, DailyLimitReached):
                 refusal = t(profile.language, "vision.limit", limit=outcome.limit)
             else:
-                exchange_id = outcome.exchange_id
-        await session.commit()
-        if exchange_id is not None:
-            self.dispatcher.submit(message.chat_id, exchange_id, message.media_group_id)
-        elif refusal is not None and self.dispatcher.first_refusal(message.media_group_id):
-            await message.reply_text(refusal)
+                exchange_id, chat_id = outcome.exchange_id, message.chat_id
+                album = message.media_group_id
+                turn.after_commit(lambda: self.dispatcher.submit(chat_id, exchange_id, album))
+        if refusal is not None and self.dispatcher.first_refusal(message.media_group_id):
+            return Answer.of(refusal)
+        return Answer()
 
 
 def _fetchable_size(message: Message) -> PhotoSize | None:
@@ -82,30 +80,24 @@ def _fetchable_size(message: Message) -> PhotoSize | None:
     return largest_fetchable(sizes)
 
 
-@with_session
-async def vision_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
+@handler
+async def vision_command(turn: Turn) -> str:
     """How photos work, which models answer, and how many photos are left today."""
-    message = update.effective_message
-    assert message
-    profile = await context.coach.profile(session, identity(update))
-    vision = context.services.vision
-    used = await vision.used_today(session, profile)
-    await session.commit()
+    profile = await turn.profile()
+    vision = turn.services.vision
+    used = await vision.used_today(turn.session, profile)
     language = profile.language
     if not vision.configured:
-        await message.reply_text(t(language, "vision.not_configured"))
-        return
+        return t(language, "vision.not_configured")
     models, describes = await _models_status(vision, language)
     no_caption = t(language, "vision.help_describe" if describes else "vision.help_rank")
-    await message.reply_text(
-        t(
-            language,
-            "vision.help",
-            no_caption=no_caption,
-            models=models,
-            used=used,
-            limit=vision.config.daily_limit,
-        )
+    return t(
+        language,
+        "vision.help",
+        no_caption=no_caption,
+        models=models,
+        used=used,
+        limit=vision.config.daily_limit,
     )
 
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from coach.replies import Refusal
+
 DEFAULT_BLOCK_MINUTES = 45
 MIN_BLOCK_MINUTES = 1
 MAX_BLOCK_MINUTES = 180
@@ -15,13 +17,8 @@ _MINUTES = re.compile(r"^(\d{1,6})(?:m|min|mins|minutes|分钟|分)?$", re.IGNOR
 _NUMBERISH = re.compile(r"^[-+]?\d+([.,]\d+)?(m|min|mins|minutes|分钟|分)?$", re.IGNORECASE)
 
 
-class ArgumentError(ValueError):
+class ArgumentError(Refusal, ValueError):
     """A command argument the learner must correct; `key` names the message explaining how."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coach.blocks.views import BlockEnding, BlockView, Profile, RewardsOverview, StatusReport
+from coach.blocks.views import BlockEnding, BlockView, RewardsOverview, StatusReport
+from coach.learners.profile import Profile
 from coach.messages import t
 
 

@@ -20,22 +20,19 @@ from coach.blocks.views import (
     BlockEnding,
     BlockView,
     GrantView,
-    Identity,
-    Profile,
     RewardChoice,
     RewardsOverview,
     StatusReport,
 )
 from coach.clock import Clock
-from coach.messages import Language, normalize_language, t
-from coach.timezones import parse_timezone
+from coach.learners.profile import Identity, Profile, profile_of
+from coach.learners.registry import Learners
 from coach.vision.service import export_exchanges
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,
     NoteRepository,
     RewardRepository,
-    UpdateLedger,
     UserRepository,
 )
 from db.scheduling import PauseRepository
@@ -55,8 +52,6 @@ STREAK_WINDOW = timedelta(days=400)
 class CoachConfig:
     """The settings the domain needs."""
 
-    default_language: Language
-    default_timezone: str
     reward_min_minutes: int
 
 
@@ -136,97 +131,15 @@ class RewardRefused:
 class Coach:
     """Focus blocks, rewards, notes, status and export for every learner."""
 
-    def __init__(self, config: CoachConfig, clock: Clock) -> None:
+    def __init__(self, config: CoachConfig, clock: Clock, learners: Learners) -> None:
         self.config = config
         self.clock = clock
-
-    # -- learners ---------------------------------------------------------------------------
-
-    async def claim_update(self, session: AsyncSession, update_id: int) -> bool:
-        """Record that this update is being acted on; False for a redelivered one."""
-        return await UpdateLedger(session).claim(update_id, self.clock.now())
-
-    async def forget_updates_before(self, session: AsyncSession, cutoff: datetime) -> None:
-        """Prune the record of handled updates."""
-        await UpdateLedger(session).forget_before(cutoff)
-
-    async def _user(self, session: AsyncSession, who: Identity) -> User:
-        users = UserRepository(session)
-        user = await users.get(who.user_id)
-        now = self.clock.now()
-        if user is None:
-            user = await users.add(
-                User(
-                    id=who.user_id,
-                    chat_id=who.chat_id,
-                    first_name=who.first_name[:128],
-                    language=self.config.default_language,
-                    timezone=self.config.default_timezone,
-                    settings={},
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            titles = t(user.language, "rewards.default").splitlines()
-            await RewardRepository(session).add_items(
-                [RewardItem(user_id=user.id, title=title, created_at=now) for title in titles]
-            )
-        elif user.chat_id != who.chat_id or (who.first_name and user.first_name != who.first_name):
-            user.chat_id = who.chat_id
-            user.first_name = who.first_name[:128] or user.first_name
-            user.updated_at = now
-        if not user.active:
-            # They blocked the bot once and write again: scheduled messages resume.
-            user.active = True
-            user.updated_at = now
-        return user
-
-    async def language_of(self, session: AsyncSession, user_id: int) -> str:
-        """The learner's language without creating them (for error replies)."""
-        user = await UserRepository(session).get(user_id)
-        return user.language if user is not None else self.config.default_language
-
-    @staticmethod
-    def _profile(user: User) -> Profile:
-        return Profile(
-            user_id=user.id,
-            chat_id=user.chat_id,
-            first_name=user.first_name,
-            language=user.language,
-            timezone=user.timezone,
-        )
-
-    async def profile(self, session: AsyncSession, who: Identity) -> Profile:
-        """The learner's profile, creating the learner on first contact."""
-        return self._profile(await self._user(session, who))
+        self.learners = learners
 
     async def onboard(self, session: AsyncSession, who: Identity) -> RewardsOverview:
         """Make sure the learner exists and return their profile and reward menu."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         return await self._rewards_overview(session, user, recent=0)
-
-    async def set_language(self, session: AsyncSession, who: Identity, language: str) -> Profile:
-        """Switch the learner's language."""
-        user = await self._user(session, who)
-        chosen = normalize_language(language, self.config.default_language)
-        if user.language != chosen:
-            user.language = chosen
-            user.updated_at = self.clock.now()
-        return self._profile(user)
-
-    async def set_timezone(self, session: AsyncSession, who: Identity, name: str) -> Profile | None:
-        """Set the learner's timezone; None if the name is not an IANA zone."""
-        zone = parse_timezone(name)
-        if zone is None:
-            return None
-        user = await self._user(session, who)
-        user.timezone = zone.key
-        user.updated_at = self.clock.now()
-        return self._profile(user)
-
-    def local_today(self, profile: Profile) -> date:
-        """The learner's current local date."""
-        return self.clock.now().astimezone(profile.zone).date()
 
     # -- focus blocks -----------------------------------------------------------------------
 
@@ -234,8 +147,8 @@ class Coach:
         self, session: AsyncSession, who: Identity, minutes: int, topic: str
     ) -> BlockStarted | BlockAlreadyRunning:
         """Start a block unless one is already running."""
-        user = await self._user(session, who)
-        profile = self._profile(user)
+        user = await self.learners.user(session, who)
+        profile = profile_of(user)
         blocks = BlockRepository(session)
         running = await blocks.running_for(user.id)
         if running is not None:
@@ -269,13 +182,13 @@ class Coach:
         self, session: AsyncSession, who: Identity, block_id: int | None = None
     ) -> BlockEnding | NoRunningBlock:
         """End the running block now, as completed; the learner is told by the caller."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         block = await self._running_block(session, user, block_id)
         now = self.clock.now()
         if block is None or not await BlockRepository(session).finish(
             block, BlockStatus.COMPLETED, min(now, block.planned_end_at)
         ):
-            return NoRunningBlock(self._profile(user))
+            return NoRunningBlock(profile_of(user))
         block.notified_at = now
         user.awaiting_recap_block_id = block.id
         return await self._ending(session, user, block)
@@ -284,15 +197,15 @@ class Coach:
         self, session: AsyncSession, who: Identity, block_id: int | None = None
     ) -> BlockCancelled | NoRunningBlock:
         """Cancel the running block; it earns no reward."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         block = await self._running_block(session, user, block_id)
         now = self.clock.now()
         if block is None or not await BlockRepository(session).finish(
             block, BlockStatus.CANCELLED, now
         ):
-            return NoRunningBlock(self._profile(user))
+            return NoRunningBlock(profile_of(user))
         block.notified_at = now
-        return BlockCancelled(self._profile(user), BlockView.of(block))
+        return BlockCancelled(profile_of(user), BlockView.of(block))
 
     async def _running_block(
         self, session: AsyncSession, user: User, block_id: int | None
@@ -355,7 +268,7 @@ class Coach:
             menu = await RewardRepository(session).menu(user.id)
             choices = tuple(RewardChoice(item.id, item.title) for item in menu)
         return BlockEnding(
-            profile=self._profile(user),
+            profile=profile_of(user),
             block=view,
             earned_reward=earned,
             reward_choices=choices,
@@ -373,14 +286,14 @@ class Coach:
 
     async def awaiting_recap(self, session: AsyncSession, who: Identity) -> bool:
         """Whether the learner's next plain message is a block recap."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         return user.awaiting_recap_block_id is not None
 
     async def save_recap(
         self, session: AsyncSession, who: Identity, text: str
     ) -> RecapSaved | NoRunningBlock:
         """Store `text` as the recap of the block that asked for one (or the latest without)."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         blocks = BlockRepository(session)
         block = None
         if user.awaiting_recap_block_id is not None:
@@ -388,16 +301,16 @@ class Coach:
         if block is None:
             block = await blocks.latest_completed_without_recap(user.id)
         if block is None:
-            return NoRunningBlock(self._profile(user))
+            return NoRunningBlock(profile_of(user))
         block.recap = text[:MAX_NOTE_LENGTH]
         block.recap_at = self.clock.now()
         user.awaiting_recap_block_id = None
-        return RecapSaved(self._profile(user), BlockView.of(block))
+        return RecapSaved(profile_of(user), BlockView.of(block))
 
     async def add_note(self, session: AsyncSession, who: Identity, text: str) -> NoteSaved:
         """Append a note to the learner's log of today."""
-        user = await self._user(session, who)
-        profile = self._profile(user)
+        user = await self.learners.user(session, who)
+        profile = profile_of(user)
         now = self.clock.now()
         today = now.astimezone(profile.zone).date()
         notes = NoteRepository(session)
@@ -408,8 +321,8 @@ class Coach:
 
     async def status(self, session: AsyncSession, who: Identity) -> StatusReport:
         """The running block, today's totals and the streak."""
-        user = await self._user(session, who)
-        profile = self._profile(user)
+        user = await self.learners.user(session, who)
+        profile = profile_of(user)
         now = self.clock.now()
         today = now.astimezone(profile.zone).date()
         blocks = BlockRepository(session)
@@ -431,7 +344,9 @@ class Coach:
 
     async def rewards(self, session: AsyncSession, who: Identity) -> RewardsOverview:
         """The reward menu and the five latest grants."""
-        return await self._rewards_overview(session, await self._user(session, who), recent=5)
+        return await self._rewards_overview(
+            session, await self.learners.user(session, who), recent=5
+        )
 
     async def _rewards_overview(
         self, session: AsyncSession, user: User, recent: int
@@ -447,23 +362,21 @@ class Coach:
                 GrantView(grant.title, grant.granted_at, blocks[grant.block_id].topic)
                 for grant in await rewards.grants(user.id, limit=recent)
             )
-        return RewardsOverview(self._profile(user), items, grants)
+        return RewardsOverview(profile_of(user), items, grants)
 
     async def add_reward(
         self, session: AsyncSession, who: Identity, title: str
     ) -> RewardsOverview | RewardRefused:
         """Add an item to the menu."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         title = " ".join(title.split())
         rewards = RewardRepository(session)
         if len(title) > MAX_REWARD_TITLE:
             return RewardRefused(
-                self._profile(user), "rewards.title_too_long", {"limit": MAX_REWARD_TITLE}
+                profile_of(user), "rewards.title_too_long", {"limit": MAX_REWARD_TITLE}
             )
         if len(await rewards.menu(user.id)) >= MAX_REWARD_ITEMS:
-            return RewardRefused(
-                self._profile(user), "rewards.menu_full", {"limit": MAX_REWARD_ITEMS}
-            )
+            return RewardRefused(profile_of(user), "rewards.menu_full", {"limit": MAX_REWARD_ITEMS})
         await rewards.add_items(
             [RewardItem(user_id=user.id, title=title, created_at=self.clock.now())]
         )
@@ -473,26 +386,26 @@ class Coach:
         self, session: AsyncSession, who: Identity, position: str
     ) -> RewardRemoved | RewardRefused:
         """Remove the item at 1-based `position` of the menu."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         rewards = RewardRepository(session)
         menu = await rewards.menu(user.id)
         index = int(position) if position.isdecimal() and len(position) < 6 else 0
         if not 1 <= index <= len(menu):
             return RewardRefused(
-                self._profile(user),
+                profile_of(user),
                 "rewards.bad_index",
                 {"value": position[:20], "count": len(menu)},
             )
         item = menu[index - 1]
         await rewards.remove_item(item)
-        return RewardRemoved(self._profile(user), item.title)
+        return RewardRemoved(profile_of(user), item.title)
 
     async def grant_reward(
         self, session: AsyncSession, who: Identity, block_id: int, item_id: int
     ) -> RewardGranted | RewardRefused:
         """Record the learner's pick for a block that earned a reward, once."""
-        user = await self._user(session, who)
-        profile = self._profile(user)
+        user = await self.learners.user(session, who)
+        profile = profile_of(user)
         rewards = RewardRepository(session)
         block = await BlockRepository(session).get_for_user(block_id, user.id)
         if block is None or not self.earns_reward(BlockView.of(block)):
@@ -523,7 +436,7 @@ class Coach:
 
     async def export(self, session: AsyncSession, who: Identity) -> tuple[Profile, dict[str, Any]]:
         """Everything stored about the learner, as a JSON-ready document."""
-        user = await self._user(session, who)
+        user = await self.learners.user(session, who)
         blocks = await BlockRepository(session).all_for_user(user.id)
         rewards = RewardRepository(session)
         notes = await NoteRepository(session).all_for_user(user.id)
@@ -571,7 +484,7 @@ class Coach:
             ],
             "vision_exchanges": await export_exchanges(session, user.id),
         }
-        return self._profile(user), document
+        return profile_of(user), document
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -4,34 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from coach.learners.profile import Profile
 from db.models import BlockStatus, FocusBlock
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is talking to the coach, as Telegram told us."""
-
-    user_id: int
-    chat_id: int
-    first_name: str = ""
-
-
-@dataclass(frozen=True)
-class Profile:
-    """A learner's language and timezone, enough to speak to them."""
-
-    user_id: int
-    chat_id: int
-    first_name: str
-    language: str
-    timezone: str
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The learner's timezone."""
-        return ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity
 from coach.clock import ScaledClock
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.plan.parser import PlanParseError, StudyPlan, parse_plan
 from coach.plan.planner import Planner, decode_document
 from coach.settings import Settings
@@ -46,10 +46,7 @@ async def _with_planner(
 ) -> int:
     await asyncio.to_thread(upgrade_to_head, settings.database_url)
     clock = ScaledClock()
-    coach = Coach(
-        CoachConfig(settings.language, settings.timezone, settings.reward_min_minutes), clock
-    )
-    planner = Planner(coach, clock)
+    planner = Planner(Learners(LearnerDefaults(settings.language, settings.timezone), clock), clock)
     database = Database(settings.database_url)
     who = Identity(user_id=user_id, chat_id=user_id)
     try:

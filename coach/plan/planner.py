@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.service import Coach
-from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
+from coach.learners.profile import Identity, Profile
+from coach.learners.registry import Learners
 from coach.messages import normalize_language
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import ChecklistItem, PlanParseError, PlanWeek, StudyPlan, parse_plan
@@ -232,12 +232,12 @@ class _Loaded:
 class Planner:
     """Plan use cases; like the Coach, methods flush and never commit."""
 
-    def __init__(self, coach: Coach, clock: Clock) -> None:
-        self.coach = coach
+    def __init__(self, learners: Learners, clock: Clock) -> None:
+        self.learners = learners
         self.clock = clock
 
     async def _load(self, session: AsyncSession, who: Identity) -> tuple[Profile, _Loaded]:
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         user = await UserRepository(session).get(profile.user_id)
         assert user is not None, "Coach.profile creates the learner"
         plans = PlanRepository(session)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.views import Profile
+from coach.learners.profile import Profile
 from coach.plan.planner import DAYS_PER_WEEK, PlanState, build_state, suggest_today
 from db.repositories import UserRepository
 from db.study_repositories import PlanRepository, QuizRepository

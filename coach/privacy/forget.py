@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.service import Coach
-from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
+from coach.learners.profile import Identity, Profile
+from coach.learners.registry import Learners
 from db.repositories import UserRepository
 
 # A confirmation button works this long, and only for the latest /forget.
@@ -49,13 +49,13 @@ class ForgetRefused:
 class Privacy:
     """The /forget use cases."""
 
-    def __init__(self, coach: Coach, clock: Clock) -> None:
-        self.coach = coach
+    def __init__(self, learners: Learners, clock: Clock) -> None:
+        self.learners = learners
         self.clock = clock
 
     async def request_forget(self, session: AsyncSession, who: Identity) -> ForgetRequested:
         """Remember a fresh confirmation token (an older one stops working)."""
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         user = await UserRepository(session).get(who.user_id)
         assert user is not None, "Coach.profile creates the learner"
         token = secrets.token_hex(8)
@@ -74,7 +74,7 @@ class Privacy:
         users = UserRepository(session)
         user = await users.get(who.user_id)
         if user is None:
-            return ForgetRefused(self.coach.config.default_language, "privacy.nothing")
+            return ForgetRefused(self.learners.defaults.language, "privacy.nothing")
         pending = user.settings.get(_PENDING_KEY)
         if not self._valid(pending, token):
             return ForgetRefused(user.language, "privacy.expired")
@@ -86,7 +86,7 @@ class Privacy:
         """Drop a pending confirmation; returns the learner's language."""
         user = await UserRepository(session).get(who.user_id)
         if user is None:
-            return self.coach.config.default_language
+            return self.learners.defaults.language
         if _PENDING_KEY in user.settings:
             user.settings = {k: v for k, v in user.settings.items() if k != _PENDING_KEY}
         return user.language

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from fsrs import Rating
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.service import Coach
-from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
+from coach.learners.profile import Identity, Profile
+from coach.learners.registry import Learners
 from coach.plan.planner import Planner, PlanState
 from coach.quiz.bank import Kind, Question, QuestionBank
 from coach.quiz.srs import PASS_SCORE, SpacedRepetition, rating_for_choice, rating_for_score
@@ -164,14 +166,14 @@ class Quizzer:
     def __init__(
         self,
         bank: QuestionBank,
-        coach: Coach,
+        learners: Learners,
         planner: Planner,
         clock: Clock,
         srs: SpacedRepetition | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.bank = bank
-        self.coach = coach
+        self.learners = learners
         self.planner = planner
         self.clock = clock
         self.srs = srs or SpacedRepetition()
@@ -327,29 +329,33 @@ class Quizzer:
 
     # -- recording ------------------------------------------------------------------------------
 
-    async def record_sent(
+    async def record_receipt(
         self,
         session: AsyncSession,
-        item: QuizItem,
+        sent: Mapping[str, Any],
         chat_id: int,
         poll_id: str | None,
         message_id: int,
     ) -> None:
-        """Remember a question Telegram accepted, so its answer finds the learner and card."""
+        """Remember a question Telegram accepted, so its answer finds the learner and card.
+
+        `sent` is the receipt payload of `coach.quiz.replies.item_reply`.
+        """
+        round_id = sent["round_id"]
         prompt = await QuizRepository(session).add_prompt(
             QuizPrompt(
-                user_id=item.profile.user_id,
-                question_id=item.question.id,
-                kind=item.question.kind,
+                user_id=int(sent["user_id"]),
+                question_id=str(sent["question_id"]),
+                kind=str(sent["kind"]),
                 chat_id=chat_id,
-                language=item.language,
+                language=str(sent["language"]),
                 poll_id=poll_id,
                 message_id=message_id,
-                correct_option_ids=list(item.correct_option_ids),
-                option_order=list(item.option_order),
+                correct_option_ids=[int(i) for i in sent["correct_option_ids"]],
+                option_order=[int(i) for i in sent["option_order"]],
                 sent_at=self.clock.now(),
-                round_id=item.round_id,
-                round_left=item.round_left,
+                round_id=int(round_id) if round_id is not None else None,
+                round_left=int(sent["round_left"]),
             )
         )
         if prompt.round_id is None:
@@ -379,7 +385,7 @@ class Quizzer:
         prompt.latency_ms = max(0, int(latency.total_seconds() * 1000))
         prompt.rating = int(rating)
         who = Identity(user_id=user_id, chat_id=prompt.chat_id)
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         if question is None:
             # The bank no longer has this question: keep the answer, schedule nothing.
             return PollIgnored(user_id, "quiz.unknown_poll")
@@ -419,7 +425,7 @@ class Quizzer:
 
     async def pending_explain(self, session: AsyncSession, who: Identity) -> PendingExplain | None:
         """The free-text question the learner's next plain message answers, if any."""
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         now = self.clock.now()
         prompts = await QuizRepository(session).open_prompts(profile.user_id, now - EXPLAIN_WAIT)
         explains = sorted((p for p in prompts if p.kind == "explain"), key=lambda p: p.sent_at)
@@ -454,7 +460,7 @@ class Quizzer:
         prompt.grader = grade.grader
         prompt.latency_ms = max(0, int((now - prompt.sent_at).total_seconds() * 1000))
         prompt.rating = int(rating)
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         due = await self._review(session, who.user_id, pending.question.id, prompt.rating, now)
         next_item, summary = await self._next_in_round(session, who, prompt)
         return ExplainReviewed(
@@ -472,7 +478,7 @@ class Quizzer:
         """Skip the awaited free-text question; the round goes on with the next one."""
         pending = await self.pending_explain(session, who)
         if pending is None:
-            return Skipped(await self.coach.profile(session, who), None, None)
+            return Skipped(await self.learners.profile(session, who), None, None)
         prompt = await QuizRepository(session).prompt(pending.prompt_id, who.user_id)
         assert prompt is not None
         prompt.closed_at = self.clock.now()
@@ -483,7 +489,7 @@ class Quizzer:
 
     async def stats(self, session: AsyncSession, who: Identity) -> QuizStats:
         """Accuracy per topic, cards and what is due."""
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         quizzes = QuizRepository(session)
         now = self.clock.now()
         answered = await quizzes.answered(profile.user_id)

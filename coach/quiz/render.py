@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from coach.blocks.render import local_time
-from coach.blocks.views import Profile
+from coach.learners.profile import Profile
 from coach.messages import t
 from coach.quiz.quizzer import ExplainReviewed, NothingToQuiz, QuizItem, QuizStats, RoundSummary
 from coach.quiz.topics import TOPICS

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.blocks.standard import streak_days
-from coach.blocks.views import Profile
 from coach.clock import Clock
+from coach.learners.profile import Profile, profile_of
 from coach.plan.weeks import SUNDAY, Week, week_number, week_of
 from coach.schedule.commands import CurrentWeek, PlanWeek, WeekRequest, WeeksAgo
 from coach.schedule.suggestions import due_reviews, todays_suggestion
@@ -357,14 +357,3 @@ class Digests:
         active = await ActivityRepository(session).completed_days(user_id, since)
         rest = await PauseRepository(session).days_since(user_id, since)
         return streak_days({d for d in active if d <= day}, day, rest)
-
-
-def profile_of(user: User) -> Profile:
-    """The learner's profile."""
-    return Profile(
-        user_id=user.id,
-        chat_id=user.chat_id,
-        first_name=user.first_name,
-        language=user.language,
-        timezone=user.timezone,
-    )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from coach.blocks.render import local_time
-from coach.blocks.views import Profile
+from coach.learners.profile import Profile
 from coach.messages import t
 from coach.schedule.digests import DayRecap, NudgeDigest, WeeklySummary
 from coach.schedule.service import ScheduleEntry, ScheduleOverview

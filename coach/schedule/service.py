@@ -24,11 +24,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.service import Coach
-from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
+from coach.learners.profile import Identity, Profile, profile_of
+from coach.learners.registry import Learners
 from coach.schedule.commands import MAX_PAUSE_DAYS
-from coach.schedule.digests import profile_of
 from coach.schedule.times import Occurrence, Rule, ScheduleKind, next_occurrence
 from coach.timezones import parse_timezone
 from db.models import Schedule, ScheduledDelivery, SchedulePause, User
@@ -132,10 +131,10 @@ IN_STEP_MEMORY = 100_000
 class Scheduler:
     """Schedules per learner, claiming of due firings, and delivery bookkeeping."""
 
-    def __init__(self, config: SchedulerConfig, clock: Clock, coach: Coach) -> None:
+    def __init__(self, config: SchedulerConfig, clock: Clock, learners: Learners) -> None:
         self.config = config
         self.clock = clock
-        self.coach = coach
+        self.learners = learners
         # Learners this process has seen in step since it started. A learner changes only
         # through an update, and the process that handles it calls keep_up with changed=True,
         # so for the rest no database round trip per update is needed.
@@ -176,7 +175,7 @@ class Scheduler:
         """Change the learner's timezone and recompute every firing; None for a bad name."""
         if parse_timezone(name) is None:
             return None
-        if await self.coach.set_timezone(session, who, name) is None:
+        if await self.learners.set_timezone(session, who, name) is None:
             return None
         user = await self._user(session, who)
         await self._arm(session, user, (await self._schedules(session, user)).values())
@@ -240,7 +239,7 @@ class Scheduler:
         return min((s.next_due_at for s in schedules if s.next_due_at is not None), default=None)
 
     async def _user(self, session: AsyncSession, who: Identity) -> User:
-        profile = await self.coach.profile(session, who)
+        profile = await self.learners.profile(session, who)
         user = await session.get(User, profile.user_id)
         assert user is not None, "Coach.profile creates the learner"
         return user

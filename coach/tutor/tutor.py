@@ -16,8 +16,8 @@ from openai.types.chat import ChatCompletionMessageParam
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.blocks.service import Coach
-from coach.blocks.views import Identity, Profile
 from coach.clock import Clock
+from coach.learners.profile import Identity, Profile
 from coach.messages import t
 from coach.plan.planner import Planner, TodaySuggestion, suggest_today
 from coach.quiz.bank import Question
@@ -201,7 +201,7 @@ class Tutor:
         self, session: AsyncSession, who: Identity, said: str, reply: CoachReply
     ) -> Profile:
         """Store both turns of an exchange."""
-        profile = await self.coach.profile(session, who)
+        profile = await self.coach.learners.profile(session, who)
         conversation = ConversationRepository(session)
         now = self.clock.now()
         await conversation.add(

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.views import Profile
 from coach.clock import Clock
+from coach.learners.profile import Profile
 from coach.messages import t
 from coach.vision.client import LabelScore, VisionClient, VisionFailure, WorkerModels
 from coach.vision.requests import CaptionProblem, RequestKind, VisionRequest, read_caption

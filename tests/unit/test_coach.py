@@ -19,7 +19,10 @@ from coach.blocks.service import (
     RewardGranted,
     RewardRefused,
 )
-from coach.blocks.views import BlockEnding, Identity
+from coach.blocks.views import BlockEnding
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
+from coach.updates import HandledUpdates
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
 from tests.conftest import ManualClock
@@ -37,7 +40,11 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def coach(clock: ManualClock) -> Coach:
-    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
+    return Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
 
 
 async def _start(database: Database, coach: Coach, minutes: int, who: Identity = LIN) -> int:
@@ -165,7 +172,7 @@ async def test_a_reward_is_granted_once_and_only_to_the_blocks_owner(
     [ending] = await _complete_due(database, coach)
     choice = ending.reward_choices[1]
     async with database.session() as session:
-        await coach.profile(session, MALLORY)
+        await coach.learners.profile(session, MALLORY)
         forged = await coach.grant_reward(session, MALLORY, block_id, choice.item_id)
         granted = await coach.grant_reward(session, LIN, block_id, choice.item_id)
         await session.commit()
@@ -218,9 +225,9 @@ async def test_status_counts_todays_minutes_and_the_streak_in_local_time(
 
 async def test_timezone_must_be_an_iana_name(database: Database, coach: Coach) -> None:
     async with database.session() as session:
-        assert await coach.set_timezone(session, LIN, "Mars/Olympus") is None
-        assert await coach.set_timezone(session, LIN, "../../etc/passwd") is None
-        profile = await coach.set_timezone(session, LIN, "America/New_York")
+        assert await coach.learners.set_timezone(session, LIN, "Mars/Olympus") is None
+        assert await coach.learners.set_timezone(session, LIN, "../../etc/passwd") is None
+        profile = await coach.learners.set_timezone(session, LIN, "America/New_York")
         await session.commit()
     assert profile is not None and profile.timezone == "America/New_York"
 
@@ -248,16 +255,16 @@ async def test_export_holds_blocks_recaps_grants_and_notes(
 
 async def test_a_redelivered_update_is_claimed_only_once(database: Database, coach: Coach) -> None:
     async with database.session() as session:
-        assert await coach.claim_update(session, 42)
+        assert await HandledUpdates(coach.clock).claim(session, 42)
         await session.commit()
     async with database.session() as session:
-        assert not await coach.claim_update(session, 42)
+        assert not await HandledUpdates(coach.clock).claim(session, 42)
     async with database.session() as session:
-        assert await coach.claim_update(session, 43)
+        assert await HandledUpdates(coach.clock).claim(session, 43)
         await session.rollback()
     async with database.session() as session:
         # A rolled-back claim leaves the update free to be handled on redelivery.
-        assert await coach.claim_update(session, 43)
+        assert await HandledUpdates(coach.clock).claim(session, 43)
 
 
 async def test_timestamps_come_back_timezone_aware_in_utc(database: Database, coach: Coach) -> None:

@@ -13,7 +13,8 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.plan.weeks import Week
 from coach.schedule import render as schedule_render
 from coach.schedule.commands import CurrentWeek, PlanWeek
@@ -51,7 +52,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def coach(clock: ManualClock) -> Coach:
-    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
+    return Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
 
 
 async def _block(
@@ -83,7 +88,7 @@ async def _block(
 
 async def _seed_week(database: Database, coach: Coach) -> None:
     async with database.session() as session:
-        await coach.profile(session, LIN)
+        await coach.learners.profile(session, LIN)
         first = await _block(session, 2, 2, 45, "CNN", "卷积 + 池化\n为什么残差能缓解退化？")
         await _block(session, 2, 6, 30, "ResNet")
         await _block(session, 4, 2, 50, "RNN", "隐藏状态沿时间传递\n下周想手写一遍注意力")
@@ -257,7 +262,7 @@ async def test_english_learners_get_english_digests(
 ) -> None:
     await _seed_week(database, coach)
     async with database.session() as session:
-        await coach.set_language(session, LIN, "en")
+        await coach.learners.set_language(session, LIN, "en")
         await session.commit()
     summary = await _summary(database, Digests(clock))
     assert "Week 1 summary (2026-03-02 – 2026-03-08)" in schedule_render.weekly_caption(summary)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from coach.blocks.views import Profile
+from coach.learners.profile import Profile
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import PendingExplain
 from coach.tutor.llm import LlmClient, LlmError

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coach.blocks.service import BlockStarted, Coach, CoachConfig
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from db.database import Database
 from db.models import FocusBlock
 from tests.conftest import ManualClock
@@ -27,7 +28,11 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def coach(clock: ManualClock) -> Coach:
-    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=1), clock)
+    return Coach(
+        CoachConfig(reward_min_minutes=1),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
 
 
 async def _ended_blocks(database: Database, coach: Coach, clock: ManualClock, count: int) -> None:

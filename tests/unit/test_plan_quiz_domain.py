@@ -12,7 +12,8 @@ from fsrs import Rating
 from sqlalchemy import select
 
 from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.plan.parser import PlanParseError
 from coach.plan.planner import ItemChecked, NoSuchItem, NoSuchWeek, Planner, StalePlan
 from coach.plan.progress import todays_item, week_progress
@@ -26,6 +27,7 @@ from coach.quiz.quizzer import (
     Quizzer,
     due_review_count,
 )
+from coach.quiz.replies import item_reply
 from db.database import Database
 from db.models import QuizCard, QuizPrompt
 from tests.conftest import ManualClock
@@ -58,9 +60,13 @@ class Study:
 @pytest.fixture
 async def study(database_url: str, clock: ManualClock) -> AsyncIterator[Study]:
     database = Database(database_url)
-    coach = Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
-    planner = Planner(coach, clock)
-    quizzer = Quizzer(BANK, coach, planner, clock, rng=random.Random(7))
+    coach = Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
+    planner = Planner(coach.learners, clock)
+    quizzer = Quizzer(BANK, coach.learners, planner, clock, rng=random.Random(7))
     yield Study(database, clock, planner, quizzer)
     await database.dispose()
 
@@ -75,7 +81,12 @@ async def _round(study: Study, who: Identity = LIN, kind: str | None = None) -> 
 
 async def _send(study: Study, item: QuizItem, poll_id: str | None) -> None:
     async with study.database.session() as session:
-        await study.quizzer.record_sent(session, item, item.profile.chat_id, poll_id, 7)
+        # What the bot records once Telegram accepted the question (its reply's receipt).
+        receipt = item_reply(item).receipt
+        assert receipt is not None
+        await study.quizzer.record_receipt(
+            session, receipt.payload, item.profile.chat_id, poll_id, 7
+        )
         await session.commit()
 
 
@@ -296,7 +307,11 @@ async def test_a_round_has_five_questions_then_a_summary_and_due_cards_come_firs
 
 async def test_nothing_to_quiz_when_everything_was_seen_and_nothing_is_due(study: Study) -> None:
     small = Quizzer(
-        load_bank_subset(2), study.quizzer.coach, study.planner, study.clock, rng=random.Random(1)
+        load_bank_subset(2),
+        study.quizzer.learners,
+        study.planner,
+        study.clock,
+        rng=random.Random(1),
     )
     study.quizzer = small
     item = await _round(study)

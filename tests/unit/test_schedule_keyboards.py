@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.schedule_keyboards import (
+from coach.schedule.keyboards import (
     PRESETS,
     SettingsAction,
     parse_settings_action,
@@ -49,7 +49,7 @@ def test_forged_or_foreign_data_is_refused(data: str) -> None:
 @pytest.mark.parametrize("kind", list(ScheduleKind))
 def test_every_preset_button_carries_data_that_reads_back(kind: ScheduleKind) -> None:
     markup = time_picker("zh", kind)
-    data = [button.callback_data for row in markup.inline_keyboard for button in row]
+    data = [button.data for row in markup for button in row]
     presses = [parse_settings_action(str(item)) for item in data]
     assert [p.rule for p in presses if p is not None and p.action == "time"] == list(PRESETS[kind])
     assert all(len(str(item).encode()) <= 64 for item in data)

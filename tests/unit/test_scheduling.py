@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import scheduler_config
 from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.schedule.service import Claim, Scheduler, SendDecision
 from coach.schedule.times import Rule, ScheduleKind
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, Schedule, ScheduledDelivery, User
 from db.scheduling import DeliveryStatus
+from jobs.services import scheduler_config
 from tests.conftest import ManualClock, make_settings
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
@@ -39,7 +40,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def coach(clock: ManualClock) -> Coach:
-    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
+    return Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
 
 
 @pytest.fixture
@@ -49,13 +54,13 @@ def scheduler(database_url: str, clock: ManualClock, coach: Coach) -> Scheduler:
     settings = make_settings(
         database_url, "http://127.0.0.1:9", **defaults, COACH_WEEKLY_TIME="sun 20:00"
     )
-    return Scheduler(scheduler_config(settings), clock, coach)
+    return Scheduler(scheduler_config(settings), clock, coach.learners)
 
 
 async def _enroll(database: Database, coach: Coach, scheduler: Scheduler, *who: Identity) -> None:
     async with database.session() as session:
         for identity in who:
-            await coach.profile(session, identity)
+            await coach.learners.profile(session, identity)
         await scheduler.enroll(session)
         await session.commit()
 
@@ -207,7 +212,7 @@ async def test_a_blocked_learner_stops_until_they_write_again(
     clock.advance(days=1)
     assert {claim.user_id for claim in await _claim(database, scheduler)} == {MEI.user_id}
     async with database.session() as session:
-        await coach.profile(session, LIN)  # Lin writes to the bot again
+        await coach.learners.profile(session, LIN)  # Lin writes to the bot again
         await session.commit()
         assert await scheduler.rearm(session) == 3
         await session.commit()
@@ -219,7 +224,7 @@ async def test_a_learner_is_enrolled_as_soon_as_they_write(
     database: Database, coach: Coach, scheduler: Scheduler
 ) -> None:
     async with database.session() as session:
-        await coach.profile(session, LIN)
+        await coach.learners.profile(session, LIN)
         due = await scheduler.keep_up(session, LIN.user_id)
         await session.commit()
     assert due == datetime(2026, 3, 2, 1, 0, tzinfo=UTC), "today's 09:00 nudge"
@@ -231,7 +236,7 @@ async def test_a_timezone_changed_elsewhere_is_followed(
 ) -> None:
     await _enroll(database, coach, scheduler, LIN)
     async with database.session() as session:
-        await coach.set_timezone(session, LIN, "America/New_York")  # the core /timezone
+        await coach.learners.set_timezone(session, LIN, "America/New_York")  # the core /timezone
         await scheduler.keep_up(session, LIN.user_id)
         await session.commit()
     nudge = await _schedule(database, LIN.user_id, "nudge")
@@ -331,7 +336,7 @@ async def test_keep_up_is_skipped_only_for_learners_seen_in_step_without_a_chang
         await session.commit()
     assert scheduler.may_be_out_of_step(LIN.user_id, changed=False), "nothing was enrolled"
     async with database.session() as session:
-        await coach.profile(session, LIN)  # Lin's first message
+        await coach.learners.profile(session, LIN)  # Lin's first message
         await scheduler.keep_up(session, LIN.user_id)
         await session.commit()
     assert (await _schedule(database, LIN.user_id, "nudge")).next_due_at is not None

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from coach.blocks.service import Coach, CoachConfig
-from coach.blocks.views import Identity, Profile
+from coach.learners.profile import Identity, Profile
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.settings import Settings
 from coach.vision.client import LabelScore, VisionClient, VisionEndpoints, data_url, image_mime
 from coach.vision.render import clean_answer, demo_record_markdown, failure_text, reply_text
@@ -133,7 +134,11 @@ def vision(clock: ManualClock) -> Vision:
 
 @pytest.fixture
 def coach(clock: ManualClock) -> Coach:
-    return Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), clock)
+    return Coach(
+        CoachConfig(reward_min_minutes=35),
+        clock,
+        Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock),
+    )
 
 
 def _photo(
@@ -144,7 +149,7 @@ def _photo(
 
 async def _profile(database: Database, coach: Coach) -> Profile:
     async with database.session() as session:
-        profile = await coach.profile(session, LIN)
+        profile = await coach.learners.profile(session, LIN)
         await session.commit()
     return profile
 

@@ -13,8 +13,7 @@ import openai
 import pytest
 from sqlalchemy import select
 
-from bot.services import build_services
-from coach.blocks.views import Identity
+from coach.learners.profile import Identity
 from coach.vision.client import LabelScore
 from coach.vision.render import clean_answer
 from coach.vision.requests import RequestKind
@@ -24,6 +23,7 @@ from db.models import VisionExchange
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
+from jobs.services import build_services
 from tests.conftest import RunningBot, make_settings
 from tests.vision.checkpoints import COLOURS, colour_image, png_bytes
 from tests.vision.conftest import (
@@ -330,8 +330,8 @@ async def test_a_restart_finishes_what_a_crash_interrupted(
     try:
         async with services.database.session() as session:
             for update in (pending_update, owed_update):
-                await services.coach.claim_update(session, update["update_id"])
-            profile = await services.coach.profile(session, Identity(1001, 1001, "Lin"))
+                await services.updates.claim(session, update["update_id"])
+            profile = await services.coach.learners.profile(session, Identity(1001, 1001, "Lin"))
             accepted = [
                 await services.vision.accept(session, profile, _incoming(update))
                 for update in (pending_update, owed_update)

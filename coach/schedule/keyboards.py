@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from coach.messages import t
+from coach.replies import Button, Keyboard, keyboard
 from coach.schedule.commands import MAX_PAUSE_DAYS
 from coach.schedule.render import kind_name, rule_text
 from coach.schedule.service import ScheduleOverview
@@ -73,20 +72,12 @@ def parse_settings_action(data: str) -> SettingsAction | None:
     return SettingsAction("resume")
 
 
-def start_block_button(language: str) -> InlineKeyboardMarkup:
+def start_block_button(language: str) -> Keyboard:
     """The one button under a nudge or an empty-day recap: start a 45-minute block now."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(language, "schedule.button_start_block"), callback_data=START_BLOCK_DATA
-                )
-            ]
-        ]
-    )
+    return keyboard([[Button(t(language, "schedule.button_start_block"), START_BLOCK_DATA)]])
 
 
-def settings_menu(overview: ScheduleOverview) -> InlineKeyboardMarkup:
+def settings_menu(overview: ScheduleOverview) -> Keyboard:
     """The buttons under /settings: each kind's time, and pause or resume."""
     language = overview.profile.language
 
@@ -97,49 +88,38 @@ def settings_menu(overview: ScheduleOverview) -> InlineKeyboardMarkup:
 
     rows = [
         [
-            InlineKeyboardButton(label(ScheduleKind.NUDGE), callback_data="set:pick:nudge"),
-            InlineKeyboardButton(label(ScheduleKind.RECAP), callback_data="set:pick:recap"),
+            Button(label(ScheduleKind.NUDGE), "set:pick:nudge"),
+            Button(label(ScheduleKind.RECAP), "set:pick:recap"),
         ],
-        [InlineKeyboardButton(label(ScheduleKind.WEEKLY), callback_data="set:pick:weekly")],
+        [Button(label(ScheduleKind.WEEKLY), "set:pick:weekly")],
     ]
     if overview.pause is not None:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t(language, "schedule.button_resume"), callback_data="set:resume"
-                )
-            ]
-        )
+        rows.append([Button(t(language, "schedule.button_resume"), "set:resume")])
     else:
         rows.append(
             [
-                InlineKeyboardButton(
+                Button(
                     t(language, "schedule.button_pause", days=days),
-                    callback_data=f"set:pause:{days}",
+                    f"set:pause:{days}",
                 )
                 for days in PAUSE_CHOICES
             ]
         )
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def time_picker(language: str, kind: ScheduleKind) -> InlineKeyboardMarkup:
+def time_picker(language: str, kind: ScheduleKind) -> Keyboard:
     """Preset times for one kind, plus *Off* and *Back*."""
     per_row = 3 if kind == ScheduleKind.WEEKLY else 4
-    buttons = [
-        InlineKeyboardButton(rule_text(language, rule), callback_data=_time_data(kind, rule))
-        for rule in PRESETS[kind]
-    ]
+    buttons = [Button(rule_text(language, rule), _time_data(kind, rule)) for rule in PRESETS[kind]]
     rows = [buttons[start : start + per_row] for start in range(0, len(buttons), per_row)]
     rows.append(
         [
-            InlineKeyboardButton(
-                t(language, "schedule.button_off"), callback_data=f"set:off:{kind.value}"
-            ),
-            InlineKeyboardButton(t(language, "schedule.button_back"), callback_data="set:menu"),
+            Button(t(language, "schedule.button_off"), f"set:off:{kind.value}"),
+            Button(t(language, "schedule.button_back"), "set:menu"),
         ]
     )
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
 def picker_text(language: str, kind: ScheduleKind) -> str:

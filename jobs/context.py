@@ -6,8 +6,8 @@ from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.services import Services
 from coach.blocks.service import Coach
+from jobs.services import Services
 
 
 class BotData:

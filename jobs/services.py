@@ -8,13 +8,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.logs import protect_secrets
 from coach.blocks.service import Coach, CoachConfig
 from coach.clock import Clock, ScaledClock
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.plan.planner import Planner
 from coach.privacy.forget import Privacy
 from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer
+from coach.quiz.replies import RECEIPT_KIND as QUIZ_RECEIPT
+from coach.replies import Receipt
 from coach.schedule.digests import Digests, SectionSource
 from coach.schedule.service import ScheduleDefaults, Scheduler, SchedulerConfig
 from coach.schedule.times import Rule, parse_clock, parse_weekly
@@ -22,9 +24,11 @@ from coach.schedule.weekly_sections import weekly_sections as plan_and_quiz_sect
 from coach.settings import Settings
 from coach.tutor.llm import LlmClient
 from coach.tutor.tutor import Tutor
+from coach.updates import HandledUpdates
 from coach.vision.client import VisionClient, VisionEndpoints
 from coach.vision.service import Vision, VisionConfig
 from db.database import Database
+from jobs.logs import protect_secrets
 
 
 @dataclass
@@ -34,6 +38,8 @@ class Services:
     settings: Settings
     database: Database
     clock: Clock
+    updates: HandledUpdates
+    learners: Learners
     coach: Coach
     planner: Planner
     quizzer: Quizzer
@@ -44,6 +50,18 @@ class Services:
     privacy: Privacy
     # Names this process in database claims (several replicas may share one database).
     replica_id: str = field(default_factory=lambda: new_replica_id())
+
+    async def record_receipt(
+        self, receipt: Receipt, chat_id: int, poll_id: str | None, message_id: int
+    ) -> None:
+        """Record, in its own transaction, a reply Telegram accepted (see `Receipt`)."""
+        if receipt.kind != QUIZ_RECEIPT:
+            raise ValueError(f"no feature records {receipt.kind!r} receipts")
+        async with self.database.session() as session:
+            await self.quizzer.record_receipt(
+                session, receipt.payload, chat_id, poll_id, message_id
+            )
+            await session.commit()
 
     async def close(self) -> None:
         """Release the database pool and the LLM and vision clients' connections."""
@@ -69,14 +87,13 @@ def build_services(
     start = settings.clock_start.timestamp() if settings.clock_start else None
     clock = clock or ScaledClock(settings.clock_speed, settings.clock_anchor, start)
     config = CoachConfig(
-        default_language=settings.language,
-        default_timezone=settings.timezone,
         reward_min_minutes=settings.reward_min_minutes,
     )
-    coach = Coach(config, clock)
-    planner = Planner(coach, clock)
+    learners = Learners(LearnerDefaults(settings.language, settings.timezone), clock)
+    coach = Coach(config, clock, learners)
+    planner = Planner(learners, clock)
     # The bank is validated here, so a bad question stops the bot at start-up, not mid-quiz.
-    quizzer = Quizzer(load_bank(), coach, planner, clock)
+    quizzer = Quizzer(load_bank(), learners, planner, clock)
     llm = None
     if settings.llm_base_url and settings.llm_model:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
@@ -87,14 +104,16 @@ def build_services(
         settings=settings,
         database=Database(settings.database_url),
         clock=clock,
+        updates=HandledUpdates(clock),
+        learners=learners,
         coach=coach,
         planner=planner,
         quizzer=quizzer,
         tutor=Tutor(llm, coach, planner, clock),
-        scheduler=Scheduler(scheduler_config(settings), clock, coach),
+        scheduler=Scheduler(scheduler_config(settings), clock, learners),
         digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
         vision=build_vision(settings, clock),
-        privacy=Privacy(coach, clock),
+        privacy=Privacy(learners, clock),
     )
 
 

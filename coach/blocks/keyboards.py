@@ -6,14 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from coach.blocks.views import RewardChoice
 from coach.messages import t
+from coach.replies import Button, Keyboard, keyboard
 
 BLOCK_PATTERN = re.compile(r"^blk:(done|cancel):(\d{1,12})$")
 REWARD_PATTERN = re.compile(r"^rwd:(\d{1,12}):(\d{1,12})$")
-LANGUAGE_PATTERN = re.compile(r"^lang:(zh|en)$")
 
 
 @dataclass(frozen=True)
@@ -32,43 +30,24 @@ class RewardPick:
     item_id: int
 
 
-def block_controls(language: str, block_id: int) -> InlineKeyboardMarkup:
+def block_controls(language: str, block_id: int) -> Keyboard:
     """*Finish early* / *Cancel* under a running block."""
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
-                InlineKeyboardButton(
-                    t(language, "block.button_finish"), callback_data=f"blk:done:{block_id}"
-                ),
-                InlineKeyboardButton(
-                    t(language, "block.button_cancel"), callback_data=f"blk:cancel:{block_id}"
-                ),
+                Button(t(language, "block.button_finish"), f"blk:done:{block_id}"),
+                Button(t(language, "block.button_cancel"), f"blk:cancel:{block_id}"),
             ]
         ]
     )
 
 
-def reward_choices(block_id: int, choices: Sequence[RewardChoice]) -> InlineKeyboardMarkup | None:
+def reward_choices(block_id: int, choices: Sequence[RewardChoice]) -> Keyboard | None:
     """One button per reward on the menu, bound to the block that earned it."""
     if not choices:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(choice.title, callback_data=f"rwd:{block_id}:{choice.item_id}")]
-            for choice in choices
-        ]
-    )
-
-
-def language_picker() -> InlineKeyboardMarkup:
-    """中文 / English."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("中文", callback_data="lang:zh"),
-                InlineKeyboardButton("English", callback_data="lang:en"),
-            ]
-        ]
+    return keyboard(
+        [[Button(choice.title, f"rwd:{block_id}:{choice.item_id}")] for choice in choices]
     )
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from coach.plan.planner import WeekView
+from coach.replies import Button, Keyboard, keyboard
 
 PLAN_PATTERN = re.compile(r"^pln:(\d{1,9}):(\d{1,6})$")
 MAX_BUTTON_TEXT = 40
@@ -22,7 +21,7 @@ class PlanTickPress:
     item_index: int
 
 
-def plan_checklist(view: WeekView) -> InlineKeyboardMarkup | None:
+def plan_checklist(view: WeekView) -> Keyboard | None:
     """One button per checklist item; pressing it ticks or unticks the item."""
     rows = []
     for position, item in enumerate(view.week.items[:MAX_BUTTONS], 1):
@@ -31,8 +30,8 @@ def plan_checklist(view: WeekView) -> InlineKeyboardMarkup | None:
         if len(text) > MAX_BUTTON_TEXT:
             text = text[: MAX_BUTTON_TEXT - 1] + "…"
         data = f"pln:{view.revision}:{item.index}"
-        rows.append([InlineKeyboardButton(text, callback_data=data)])
-    return InlineKeyboardMarkup(rows) if rows else None
+        rows.append([Button(text, data)])
+    return keyboard(rows) if rows else None
 
 
 def parse_plan_press(data: str) -> PlanTickPress | None:

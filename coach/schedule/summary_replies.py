@@ -1,0 +1,33 @@
+"""The weekly summary as replies: the chart as a photo, then the 小结 draft as a document."""
+
+from __future__ import annotations
+
+from coach.replies import Reply
+from coach.schedule import render
+from coach.schedule.digests import WeeklySummary
+from coach.schedule.weekly_chart import draw_weekly_chart
+from coach.schedule.weekly_draft import weekly_draft
+
+
+def draft_file_name(summary: WeeklySummary) -> str:
+    """`week-02-2026-03-02.md`: the week's number and first day."""
+    return f"week-{summary.week.number:02d}-{summary.week.first_day.isoformat()}.md"
+
+
+def chart_reply(summary: WeeklySummary, *, preface: str | None = None) -> Reply:
+    """The chart with the week's figures as its caption (`preface` first, e.g. lateness).
+
+    Drawing takes tens of milliseconds of CPU: call it off the event loop.
+    """
+    chart = draw_weekly_chart(summary)
+    caption = render.weekly_caption(summary)
+    if preface:
+        caption = render.clip(f"{preface}\n\n{caption}", render.MAX_CAPTION)
+    name = f"week-{summary.week.number:02d}.png"
+    return Reply.photo(chart.png, name, caption)
+
+
+def draft_reply(summary: WeeklySummary) -> Reply:
+    """The week's 小结 draft as a `.md` file to paste into the blog."""
+    content = weekly_draft(summary).encode("utf-8")
+    return Reply.document(content, draft_file_name(summary), render.draft_caption(summary))
