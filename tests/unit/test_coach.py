@@ -22,7 +22,7 @@ from coach.service import (
 from coach.views import BlockEnding, Identity
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 MALLORY = Identity(user_id=666, chat_id=666, first_name="Mallory")

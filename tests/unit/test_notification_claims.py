@@ -12,7 +12,7 @@ from coach.service import BlockStarted, Coach, CoachConfig
 from coach.views import Identity
 from db.database import Database
 from db.models import FocusBlock
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LEASE = timedelta(minutes=2)
 REAL_NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
