@@ -1,4 +1,5 @@
-"""docker-compose.yml, the Dockerfiles and .env.example agree with the code.
+"""docker-compose.yml, the Dockerfiles, .env.example and the settings table in
+docs/configuration.md agree with the code.
 
 Docker cannot run here, so this checks what would break a `docker compose up`: variables
 the bot does not read, commands that are not real entry points, an example configuration
@@ -24,12 +25,11 @@ from tests.support.processes import ROOT, bot_environment
 
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-README = ROOT / "README.md"
+CONFIGURATION = ROOT / "docs" / "configuration.md"
 # Services built from our Dockerfiles whose environment is read by coach.settings.Settings.
 SETTINGS_SERVICES = ("migrate", "bot")
-# Variables the compose file passes to the bot before their feature's settings exist; once
-# they do, the last test below fails until they are deleted from here.
-PENDING_SETTINGS: set[str] = set()
+# Settings whose default the configuration table describes in words, not as a literal.
+DESCRIBED_DEFAULTS = {"COACH_ALLOWED_USERS", "COACH_CLOCK_ANCHOR", "VISION_DEFAULT_LABELS"}
 # Variables for the images we do not build (postgres, vllm) and for compose itself.
 THIRD_PARTY = {
     "POSTGRES_USER",
@@ -57,6 +57,19 @@ def _services() -> dict[str, dict[str, Any]]:
 
 def _aliases() -> set[str]:
     return {field.alias for field in Settings.model_fields.values() if field.alias}
+
+
+def _settings_table() -> dict[str, str]:
+    """The configuration docs' settings table: each variable and its default cell."""
+    rows: dict[str, str] = {}
+    for line in CONFIGURATION.read_text().splitlines():
+        # Cells split on `|` but not on the escaped `\|` inside a cell.
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if len(cells) == 3 and re.fullmatch(r"`[A-Z0-9_]+`", cells[0]):
+            name = cells[0].strip("`")
+            assert name not in rows, f"{name} is in the settings table twice"
+            rows[name] = cells[1]
+    return rows
 
 
 def _example_values() -> dict[str, str]:
@@ -120,17 +133,41 @@ def test_the_services_and_how_they_depend_on_each_other() -> None:
 @pytest.mark.parametrize("name", SETTINGS_SERVICES)
 def test_every_variable_given_to_the_bot_images_is_a_setting(name: str) -> None:
     environment = set(_services()[name]["environment"])
-    unknown = environment - _aliases() - PENDING_SETTINGS
+    unknown = environment - _aliases()
     assert unknown == set(), f"{name} passes variables no setting reads: {sorted(unknown)}"
 
 
-def test_every_variable_is_documented_in_env_example_and_readme() -> None:
+def test_every_variable_is_documented_in_env_example() -> None:
     documented = set(_example_values())
     referenced = {match.group(1) for match in _REFERENCE.finditer(COMPOSE.read_text())}
     assert _aliases() - documented == set(), "settings missing from .env.example"
     assert referenced - documented == set(), "compose variables missing from .env.example"
-    readme = README.read_text()
-    assert sorted(alias for alias in _aliases() if f"`{alias}`" not in readme) == []
+
+
+def test_the_configuration_table_lists_every_setting_and_only_settings() -> None:
+    table = set(_settings_table())
+    assert sorted(_aliases() - table) == [], "settings missing from docs/configuration.md"
+    assert sorted(table - _aliases()) == [], "docs/configuration.md lists no such settings"
+
+
+def test_the_configuration_table_gives_the_defaults_the_code_has() -> None:
+    names = {field.alias: name for name, field in Settings.model_fields.items()}
+    described = set()
+    for alias, cell in _settings_table().items():
+        if alias not in names:
+            continue  # a row for no setting: the test above names it
+        name = names[alias]
+        default = Settings.model_fields[name].default
+        literal = re.fullmatch(r"`([^`]*)`", cell)
+        if cell == "unset":
+            assert default is None, f"{alias}: documented unset, defaults to {default!r}"
+        elif literal:
+            # The documented value, read as the environment would give it.
+            given = Settings(_env_file=None, **{alias: literal.group(1)})  # type: ignore[call-arg]
+            assert getattr(given, name) == default, f"{alias}: documented {cell}, is {default!r}"
+        else:
+            described.add(alias)
+    assert described == DESCRIBED_DEFAULTS
 
 
 def test_the_example_configuration_is_accepted_by_the_settings(tmp_path: Path) -> None:
@@ -142,7 +179,6 @@ def test_the_example_configuration_is_accepted_by_the_settings(tmp_path: Path) -
         given = {
             key: _interpolate(str(value), env)
             for key, value in _services()[name]["environment"].items()
-            if key not in PENDING_SETTINGS
         }
         settings = Settings(_env_file=None, **given)  # type: ignore[call-arg]
         assert settings.database_url == "postgresql://coach:pw@postgres:5432/coach"
@@ -228,8 +264,3 @@ def test_the_installed_package_carries_its_migrations(tmp_path: Path) -> None:
     migrations = sorted(path.name for path in (ROOT / "db/migrations/versions").glob("*.py"))
     assert "db/migrations/env.py" in names
     assert {f"db/migrations/versions/{name}" for name in migrations} <= names
-
-
-def test_pending_settings_are_still_pending() -> None:
-    """Remove a variable from PENDING_SETTINGS once its feature's setting exists."""
-    assert PENDING_SETTINGS & _aliases() == set()

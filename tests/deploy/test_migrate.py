@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.database import Database
 from db.models import Base
-from tests.conftest import POSTGRES_ENV, _create_postgres_database, _drop_postgres_database
+from tests.support.databases import POSTGRES_ENV, create_postgres_database, drop_postgres_database
 from tests.support.processes import ROOT, bot_environment
 
 
@@ -57,11 +57,11 @@ async def test_replicas_migrating_one_fresh_postgresql_at_once_all_succeed() -> 
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
         pytest.skip(f"{POSTGRES_ENV} is not set")
-    url, name = await _create_postgres_database(admin_url)
+    url, name = await create_postgres_database(admin_url)
     try:
         # Three processes race on an empty database; the advisory lock serialises them.
         results = await asyncio.gather(*(_migrate(url) for _ in range(3)))
         assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
         assert set(Base.metadata.tables) <= await _tables(url)
     finally:
-        await _drop_postgres_database(admin_url, name)
+        await drop_postgres_database(admin_url, name)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from db.database import Database
 from db.models import User
 from emulator import BotApiEmulator
-from tests.conftest import RunningBot
+from tests.support.running_bot import RunningBot
 
 
 async def _reply(user: Any, text: str) -> str:

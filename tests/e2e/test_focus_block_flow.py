@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
 from emulator import BotApiEmulator
-from tests.conftest import RunningBot
+from tests.support.running_bot import RunningBot
 
 
 async def test_start_block_complete_recap_reward_status_export(

@@ -13,7 +13,7 @@ import pytest
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.conftest import RunningBot
+from tests.support.running_bot import RunningBot
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "study-plan-stage1.md"
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from db.database import Database
 from db.models import DailyNote, InboxUpdate
 from emulator import BotApiEmulator
-from tests.conftest import make_settings, start_bot
-from tests.llm_stub import StubLlm
+from tests.support.llm_stub import StubLlm
+from tests.support.running_bot import make_settings, start_bot
 
 
 def _slow_llm(llm: StubLlm) -> dict[str, object]:

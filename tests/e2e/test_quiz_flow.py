@@ -14,7 +14,7 @@ from db.models import QuizCard, QuizPrompt
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.conftest import RunningBot, make_settings, start_bot
+from tests.support.running_bot import RunningBot, make_settings, start_bot
 
 BANK = load_bank()
 BY_QUESTION = {q.text(language).question: q for q in BANK.questions for language in ("zh", "en")}

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant
 from emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import TOKEN, free_port
 from tests.support.balancer import RoundRobin
+from tests.support.network import free_port
 from tests.support.processes import BotProcess, bot_environment
+from tests.support.running_bot import TOKEN
 from tests.support.waiting import eventually
 
 SECRET = "replica-test-secret"

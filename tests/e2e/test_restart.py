@@ -13,8 +13,8 @@ from sqlalchemy import select
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock
 from emulator import BotApiEmulator
-from tests.conftest import TOKEN
 from tests.support.processes import BotProcess, bot_environment
+from tests.support.running_bot import TOKEN
 
 # 10x: a 1-minute block lasts 6 real seconds; "late" means more than 60 coach-seconds (6 s) late.
 SPEED = 10.0

@@ -21,8 +21,8 @@ from db.database import Database
 from db.models import ScheduledDelivery, User
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator
-from tests.conftest import TOKEN
 from tests.e2e.test_restart import BotProcess
+from tests.support.running_bot import TOKEN
 
 Spawner = Callable[[str, float], Callable[[], BotProcess]]
 

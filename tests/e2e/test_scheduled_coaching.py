@@ -29,7 +29,7 @@ from db.models import (
 )
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.conftest import RunningBot, make_settings, start_bot
+from tests.support.running_bot import RunningBot, make_settings, start_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FAST_TICK = {"COACH_SCHEDULE_TICK_SECONDS": 1.0}

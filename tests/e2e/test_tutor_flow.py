@@ -16,8 +16,8 @@ from db.database import Database
 from db.models import CoachMessage, QuizPrompt
 from emulator import BotApiEmulator
 from emulator.user import EmulatedUser
-from tests.conftest import RunningBot, make_settings, start_bot
-from tests.llm_stub import StubLlm
+from tests.support.llm_stub import StubLlm
+from tests.support.running_bot import RunningBot, make_settings, start_bot
 
 BANK = load_bank()
 EXPLAIN = {q.text(lang).question: q for q in BANK.of_kind("explain") for lang in ("zh", "en")}

@@ -13,7 +13,8 @@ from bot.webhook import SECRET_HEADER
 from db.database import Database
 from db.models import DailyNote, FocusBlock, RewardGrant, User
 from emulator import BotApiEmulator
-from tests.conftest import RunningBot, free_port, make_settings, start_bot
+from tests.support.network import free_port
+from tests.support.running_bot import RunningBot, make_settings, start_bot
 from tests.support.waiting import eventually
 
 SECRET = "webhook-secret_for-tests"

@@ -10,9 +10,10 @@ import pytest
 
 from db.migrate import upgrade_to_head
 from emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import free_port, make_settings, start_bot
 from tests.resilience.acks import AckLedger, until
 from tests.support import postgres
+from tests.support.network import free_port
+from tests.support.running_bot import make_settings, start_bot
 from tests.support.waiting import eventually
 
 LEARNERS = 4

@@ -11,8 +11,8 @@ from collections import Counter
 
 from bot.sending import RATE_LIMIT_RETRIES, TRANSIENT_RETRIES
 from emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import RunningBot
 from tests.resilience.acks import AckLedger, focus_session, quiz_round
+from tests.support.running_bot import RunningBot
 from tests.support.waiting import eventually
 
 # The most attempts one call can take: transient retries around the 429 retries.

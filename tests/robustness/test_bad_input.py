@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from bot.app import COMMANDS
 from coach.messages import CATALOGS
 from emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import RunningBot
 from tests.support import corpus
+from tests.support.running_bot import RunningBot
 from tests.support.waiting import eventually
 
 # Enough variety per run, and well under a minute per backend on a loaded machine.

@@ -15,9 +15,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Type
 
 from db.database import Database
 from emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.conftest import RunningBot
 from tests.support import corpus
 from tests.support.learner_data import snapshot
+from tests.support.running_bot import RunningBot
 
 REFUSAL = "抱歉，这个学习教练只对受邀的学习者开放。"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

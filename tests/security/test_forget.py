@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.database import Database
 from emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import RunningBot
 from tests.support.learner_data import (
     cascade_path_to_users,
     learner_tables,
     parent_links,
     snapshot,
 )
+from tests.support.running_bot import RunningBot
 
 
 def test_every_learner_table_goes_with_its_learner() -> None:

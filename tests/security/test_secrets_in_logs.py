@@ -13,8 +13,9 @@ from pydantic import SecretStr
 
 from coach.settings import Settings
 from emulator import BotApiEmulator
-from tests.conftest import TOKEN, free_port, make_settings, start_bot
+from tests.support.network import free_port
 from tests.support.processes import BotProcess, bot_environment
+from tests.support.running_bot import TOKEN, make_settings, start_bot
 from tests.support.waiting import eventually
 
 

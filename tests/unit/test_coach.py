@@ -25,7 +25,7 @@ from coach.learners.registry import LearnerDefaults, Learners
 from coach.updates import HandledUpdates
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 MALLORY = Identity(user_id=666, chat_id=666, first_name="Mallory")

@@ -31,7 +31,7 @@ from coach.schedule.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
 from coach.schedule.weekly_draft import weekly_draft
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, StudyPlanRecord, User
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 # Lin first wrote on Monday 2026-03-02, 08:00 in Shanghai (week 1 is March 2-8).

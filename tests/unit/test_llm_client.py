@@ -12,7 +12,7 @@ from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import PendingExplain
 from coach.tutor.llm import LlmClient, LlmError
 from coach.tutor.tutor import Tutor
-from tests.llm_stub import StubLlm
+from tests.support.llm_stub import StubLlm
 
 QUESTION = load_bank().get("explain.infonce_negatives")
 PROFILE = Profile(1001, 1001, "Lin", "zh", "Asia/Shanghai")

@@ -13,7 +13,7 @@ from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
 from db.database import Database
 from db.models import FocusBlock
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LEASE = timedelta(minutes=2)
 REAL_NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -30,7 +30,7 @@ from coach.quiz.quizzer import (
 from coach.quiz.replies import item_reply
 from db.database import Database
 from db.models import QuizCard, QuizPrompt
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 ANA = Identity(user_id=2002, chat_id=2002, first_name="Ana")

@@ -18,7 +18,8 @@ from db.database import Database
 from db.models import BlockStatus, FocusBlock, Schedule, ScheduledDelivery, User
 from db.scheduling import DeliveryStatus
 from jobs.services import scheduler_config
-from tests.conftest import ManualClock, make_settings
+from tests.support.clock import ManualClock
+from tests.support.running_bot import make_settings
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 MEI = Identity(user_id=1002, chat_id=1002, first_name="Mei")

@@ -34,7 +34,7 @@ from coach.vision.service import (
     VisionConfig,
 )
 from db.database import Database
-from tests.conftest import ManualClock
+from tests.support.clock import ManualClock
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 

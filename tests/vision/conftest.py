@@ -3,40 +3,21 @@ by uvicorn on a free loopback port, and stand-in servers for external APIs."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
 from aiohttp import web
 
-from tests.conftest import RunningBot, make_settings, start_bot
-from tests.vision import checkpoints
-from worker.app import create_app
+from tests.support import checkpoints
+from tests.support.vision import (
+    CLIP_NAME,
+    VLM_NAME,
+    Checkpoints,
+    StubChatServer,
+    WorkerServer,
+    serve_worker,
+)
 from worker.config import WorkerConfig
-from worker.runtime import Runtime
-
-CLIP_NAME = "colour-clip"
-VLM_NAME = "tiny-llava"
-
-
-@dataclass(frozen=True)
-class Checkpoints:
-    """Directories of the tiny models."""
-
-    trained_clip: Path
-    random_clip: Path
-    vlm: Path
 
 
 @pytest.fixture(scope="session")
@@ -48,67 +29,6 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Checkpoints:
         random_clip=checkpoints.random_clip(root / "random-clip"),
         vlm=checkpoints.tiny_vlm(root / "tiny-llava"),
     )
-
-
-class WorkerServer:
-    """The worker app served by uvicorn in a thread of its own (its own event loop)."""
-
-    def __init__(self, config: WorkerConfig) -> None:
-        import uvicorn
-
-        self.app = create_app(config)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on"))
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-
-    def start(self) -> WorkerServer:
-        """Start serving; return once the models are loaded and the port answers."""
-        self._thread.start()
-        deadline = time.monotonic() + 60
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the worker did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        """Shut down and wait for the thread."""
-        self._server.should_exit = True
-        self._thread.join(timeout=15)
-        self._sock.close()
-
-    @property
-    def runtime(self) -> Runtime:
-        """The loaded models and their counters."""
-        runtime: Runtime = self.app.state.runtime
-        return runtime
-
-    def zero_shot_requests(self) -> int:
-        """Zero-shot images the worker has run through CLIP."""
-        engine = self.runtime.zero_shot_engine
-        assert engine is not None
-        return engine.batcher.stats.requests
-
-    def chat_requests(self) -> int:
-        """Chat completions the worker has generated."""
-        engine = self.runtime.chat_engine
-        assert engine is not None
-        return engine.batcher.stats.requests
-
-
-@contextlib.contextmanager
-def serve_worker(config: WorkerConfig) -> Iterator[WorkerServer]:
-    """A worker for the duration of the block."""
-    server = WorkerServer(config).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -123,67 +43,6 @@ def vision_worker(models: Checkpoints) -> Iterator[WorkerServer]:
     )
     with serve_worker(config) as server:
         yield server
-
-
-@dataclass
-class StubChatServer:
-    """A stand-in OpenAI-compatible server (like vLLM or Ollama): records what it is asked."""
-
-    answer: str = "Stub says: a red square on a plain background."
-    model: str = "llava:7b"
-    # Seconds to wait before answering a zero-shot request (to play a hung worker).
-    zero_shot_delay: float = 0.0
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
-    url: str = ""
-    released: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def app(self) -> web.Application:
-        """The routes."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_get("/v1/models", self._models)
-        app.router.add_post("/v1/chat/completions", self._chat)
-        app.router.add_post("/v1/zero-shot", self._zero_shot)
-        return app
-
-    async def _models(self, request: web.Request) -> web.Response:
-        cards = [
-            {"id": self.model, "object": "model", "created": 0, "owned_by": "stub"},
-            {
-                "id": "hung-clip",
-                "object": "model",
-                "created": 0,
-                "owned_by": "stub",
-                "task": "zero-shot-image-classification",
-            },
-        ]
-        return web.json_response({"object": "list", "data": cards})
-
-    async def _chat(self, request: web.Request) -> web.Response:
-        self.requests.append(await request.json())
-        self.headers.append(dict(request.headers))
-        return web.json_response(
-            {
-                "id": "chatcmpl-stub",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": self.model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": self.answer},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 9, "total_tokens": 19},
-            }
-        )
-
-    async def _zero_shot(self, request: web.Request) -> web.Response:
-        self.requests.append(await request.json())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.released.wait(), self.zero_shot_delay)
-        return web.json_response({"model": "hung-clip", "template": "{}", "scores": []})
 
 
 @pytest.fixture
@@ -201,23 +60,3 @@ async def stub_server() -> AsyncIterator[StubChatServer]:
     finally:
         stub.released.set()
         await runner.cleanup()
-
-
-def closed_port_url() -> str:
-    """A loopback URL nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-@contextlib.asynccontextmanager
-async def running_bot(
-    database_url: str, api_url: str, **overrides: Any
-) -> AsyncIterator[RunningBot]:
-    """The real bot with these settings, for one block of a test."""
-    bot = await start_bot(make_settings(database_url, api_url, **overrides))
-    try:
-        yield bot
-    finally:
-        await bot.shutdown()

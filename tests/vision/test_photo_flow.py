@@ -5,80 +5,43 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
 from typing import Any
 
 import openai
 import pytest
-from sqlalchemy import select
 
 from coach.learners.profile import Identity
 from coach.vision.client import LabelScore
 from coach.vision.render import clean_answer
 from coach.vision.requests import RequestKind
 from coach.vision.service import IncomingPhoto, ModelAnswer
-from db.database import Database
-from db.models import VisionExchange
 from emulator import BotApiEmulator
-from emulator.models import SentMessage
-from emulator.user import EmulatedUser
 from jobs.services import build_services
-from tests.conftest import RunningBot, make_settings
-from tests.vision.checkpoints import COLOURS, colour_image, png_bytes
-from tests.vision.conftest import (
+from tests.support.checkpoints import COLOURS, colour_image, png_bytes
+from tests.support.running_bot import RunningBot, make_settings, running_bot
+from tests.support.vision import (
     CLIP_NAME,
+    RGB,
     VLM_NAME,
+    WAIT,
     StubChatServer,
     WorkerServer,
     closed_port_url,
-    running_bot,
+    exchanges,
+    photo,
+    ranking,
+    replied_to,
+    send,
     serve_worker,
 )
 from worker.config import WorkerConfig
-
-RGB = "red | green | blue"
-# Replies wait for a model; a loaded machine may be slow.
-WAIT = 30.0
 
 
 @pytest.fixture
 def bot_overrides(vision_worker: WorkerServer) -> dict[str, Any]:
     """The bot talks to the session's worker."""
     return {"VISION_URL": vision_worker.url, "VISION_TIMEOUT": 60}
-
-
-def photo(colour: str) -> bytes:
-    """A solid-colour photo as the learner's phone would send it (JPEG)."""
-    return png_bytes(colour_image(COLOURS[colour], (96, 72)), "JPEG")
-
-
-def ranking(reply: SentMessage) -> list[str]:
-    """The labels of a CLIP ranking reply, best first."""
-    return re.findall(r"^\d+\. (.+?) — [\d.]+%$", reply.text or "", flags=re.MULTILINE)
-
-
-def replied_to(reply: SentMessage) -> int | None:
-    """The message id the bot's reply quotes."""
-    quoted = reply.raw.get("reply_to_message")
-    return quoted["message_id"] if quoted else None
-
-
-async def send(user: EmulatedUser, data: bytes, caption: str | None = None) -> int:
-    """Send a photo; its message id."""
-    update = user.send_photo(data, caption=caption)
-    return int(update["message"]["message_id"])
-
-
-async def exchanges(database_url: str) -> list[VisionExchange]:
-    """Every stored exchange, oldest first."""
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            rows = await session.scalars(select(VisionExchange).order_by(VisionExchange.id))
-            return list(rows.all())
-    finally:
-        await database.dispose()
 
 
 async def test_labels_rank_by_clip_and_questions_go_to_the_vlm(

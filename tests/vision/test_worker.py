@@ -22,8 +22,8 @@ import openai
 import pytest
 from PIL import Image
 
-from tests.vision.checkpoints import COLOURS, colour_image, png_bytes
-from tests.vision.conftest import CLIP_NAME, VLM_NAME, Checkpoints, WorkerServer, serve_worker
+from tests.support.checkpoints import COLOURS, colour_image, png_bytes
+from tests.support.vision import CLIP_NAME, VLM_NAME, Checkpoints, WorkerServer, serve_worker
 from worker.config import WorkerConfig
 from worker.images import ImageLimits
 

@@ -18,10 +18,10 @@ import aiohttp
 import pytest
 
 from emulator import BotApiEmulator
-from tests.conftest import free_port
+from tests.support.network import free_port
 from tests.support.processes import ROOT
-from tests.vision.conftest import CLIP_NAME, Checkpoints, running_bot
-from tests.vision.test_photo_flow import RGB, WAIT, exchanges, photo, ranking, send
+from tests.support.running_bot import running_bot
+from tests.support.vision import CLIP_NAME, RGB, WAIT, Checkpoints, exchanges, photo, ranking, send
 
 
 class WorkerProcess:
