@@ -10,7 +10,8 @@ from bot.context import CoachApplication, CoachContext
 from bot.handling import identity, with_session
 from bot.vision_dispatch import PhotoDispatcher
 from coach.messages import t
-from coach.vision import DailyLimitReached, IncomingPhoto, Vision
+from coach.vision import DailyLimitReached, IncomingPhoto
+from coach.vision_render import vision_help
 from coach.vision_requests import PhotoSize, largest_fetchable
 
 
@@ -87,41 +88,11 @@ async def vision_command(update: Update, context: CoachContext, session: AsyncSe
     """How photos work, which models answer, and how many photos are left today."""
     message = update.effective_message
     assert message
-    profile = await context.coach.profile(session, identity(update))
+    who = identity(update)
+    profile = await context.coach.profile(session, who)
     vision = context.services.vision
     used = await vision.used_today(session, profile)
     await session.commit()
     language = profile.language
-    if not vision.configured:
-        await message.reply_text(t(language, "vision.not_configured"))
-        return
-    models, describes = await _models_status(vision, language)
-    no_caption = t(language, "vision.help_describe" if describes else "vision.help_rank")
-    await message.reply_text(
-        t(
-            language,
-            "vision.help",
-            no_caption=no_caption,
-            models=models,
-            used=used,
-            limit=vision.config.daily_limit,
-        )
-    )
-
-
-async def _models_status(vision: Vision, language: str) -> tuple[str, bool]:
-    """Lines naming the CLIP and the chat model, and whether a no-caption photo is described."""
-    endpoints = vision.client.endpoints
-    none = t(language, "vision.status_none")
-    worker = await vision.worker_models() if endpoints.vision_url else None
-    lines = []
-    if endpoints.vision_url and worker is None:
-        lines.append(t(language, "vision.status_down"))
-    clip = worker.clip if worker else None
-    if endpoints.vlm_base_url:
-        chat: str | None = endpoints.vlm_model or endpoints.vlm_base_url
-    else:
-        chat = worker.chat if worker else None
-    lines.append(t(language, "vision.status_clip", model=clip or none))
-    lines.append(t(language, "vision.status_chat", model=chat or none))
-    return "\n".join(lines), chat is not None
+    admin = who.user_id in context.services.settings.admin_users
+    await message.reply_text(await vision_help(vision, language, used, admin=admin))
