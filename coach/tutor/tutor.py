@@ -384,8 +384,17 @@ def ground(context: ChatContext, bank: QuestionBank, text: str) -> Grounding:
 
 def _names_topic(text: str) -> bool:
     """Whether the message names a quiz topic outright ("InfoNCE", "残差")."""
-    lowered = text.lower()
-    return any(keyword in lowered for topic in TOPICS.values() for keyword in topic.keywords)
+    return _TOPIC_WORDS.search(text.lower()) is not None
+
+
+# Latin keywords as whole words ("vit" is not in "activity"); Chinese ones anywhere.
+_TOPIC_WORDS = re.compile(
+    "|".join(
+        rf"\b{re.escape(keyword)}\b" if keyword.isascii() else re.escape(keyword)
+        for topic in TOPICS.values()
+        for keyword in topic.keywords
+    )
+)
 
 
 def _offline(context: ChatContext, grounding: Grounding, reason: str) -> CoachReply:

@@ -184,3 +184,14 @@ def test_the_three_messages_of_issue_12_get_three_different_replies(
         context = _context(seed_plan, language)
         replies.add(offline_answer(context, ground(context, BANK, text))[0])
     assert len(replies) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("InfoNCE", "concept"), ("残差连接", "concept"), ("my activity log", "chat")],
+)
+def test_naming_a_topic_is_a_concept_question_even_without_a_question_mark(
+    text: str, intent: str
+) -> None:
+    context = _context(default_plan("en"), "en")
+    assert ground(context, BANK, text).intent == intent
