@@ -14,13 +14,13 @@ Intent = Literal["unwilling", "progress", "concept", "chat"]
 
 _UNWILLING = re.compile(
     r"不想学|不想看|不想做|不想动|不想开始|学不动|学不进|看不进|没动力|没有动力|提不起|"
-    r"好累|很累|太累|累了|有点累|累死|疲惫|好困|犯困|拖延|摆烂|不想|烦死|焦虑|坚持不下去|"
+    r"好累|很累|太累|累了|有点累|累死|疲惫|好困|犯困|拖延|摆烂|不想干|烦死|坚持不下去|"
     r"don'?t (?:feel like|want to)|do not (?:feel like|want to)|not in the mood|"
     r"\btired\b|exhausted|\bunmotivated\b|no motivation|can'?t (?:focus|concentrate)|"
     r"procrastinat|\blazy\b|burn(?:ed|t)? ?out|give up|skip (?:today|studying)"
 )
 _PROGRESS = re.compile(
-    r"进度|进展|完成了多少|做了多少|学了多少|怎么样了|还差多少|连续|打卡|状态|"
+    r"进度|进展|完成了多少|做了多少|学了多少|学得怎么样|做得怎么样|还差多少|连续几天|打卡|"
     r"progress|how am i doing|how'?m i doing|how far|\bstatus\b|\bstreak\b|on track|"
     r"how many blocks|what have i done"
 )

@@ -81,6 +81,8 @@ def _block(minutes_left: int) -> BlockView:
         ("how am I doing?", "progress"),
         ("what's my streak", "progress"),
         ("how does InfoNCE work?", "concept"),
+        ("RNN 的隐藏状态怎么传递？", "concept"),
+        ("我不想用 PyTorch，JAX 怎么样？", "concept"),
         ("InfoNCE 是什么？", "concept"),
         ("为什么要除以根号 d_k", "concept"),
         ("explain the residual connection", "concept"),
