@@ -12,6 +12,7 @@ from bot.app import build_application
 from bot.polling import serve
 from bot.webhook import serve_webhook
 from coach.settings import Settings
+from coach.vision.service import setup_warning
 from db.migrate import upgrade_to_head
 from jobs.logs import configure_logging
 from jobs.services import build_services
@@ -36,6 +37,13 @@ async def run_bot(settings: Settings, token: str) -> None:
         await services.close()
 
 
+def _warn_about_set_up(settings: Settings) -> None:
+    """Once at start-up: what the operator could configure (learners are never told this)."""
+    warning = setup_warning(settings.vision_url, settings.vlm_base_url)
+    if warning is not None:
+        log.warning(warning)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Read the settings, migrate the database, and run."""
     argparse.ArgumentParser(
@@ -53,10 +61,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         # The terminal is the chat window; logs go to a file instead.
         configure_logging(settings.log_level, LOG_FILE)
+        _warn_about_set_up(settings)
         upgrade_to_head(settings.database_url)
         asyncio.run(run_terminal_chat(settings))
         return
     configure_logging(settings.log_level)
+    _warn_about_set_up(settings)
     upgrade_to_head(settings.database_url)
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting (%s); Bot API at %s", mode, settings.telegram_api_url)

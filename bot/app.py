@@ -30,6 +30,7 @@ from bot.handlers import (
     quiz,
     rewards,
     schedule,
+    tutor,
     vision,
 )
 from bot.sending import ResilientRateLimiter
@@ -118,6 +119,7 @@ FEATURES: tuple[Callable[[CoachApplication], None], ...] = (
     schedule.register,
     vision.register,
     privacy.register,
+    tutor.register,
 )
 
 

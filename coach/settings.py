@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coach.schedule.times import parse_clock, parse_weekly
@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     language: Literal["zh", "en"] = Field(default="zh", alias="COACH_LANGUAGE")
     allowed_users: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), alias="COACH_ALLOWED_USERS"
+    )
+    # The bot's operators: only they see set-up hints (e.g. in /vision); learners never do.
+    admin_users: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="COACH_ADMIN_USERS"
     )
     reward_min_minutes: int = Field(default=35, ge=1, le=180, alias="COACH_REWARD_MIN_MINUTES")
     # How often the safety sweep looks for blocks whose end was missed (seconds of real time).
@@ -113,15 +117,16 @@ class Settings(BaseSettings):
     vlm_api_key: SecretStr | None = Field(default=None, alias="VLM_API_KEY")
     vlm_max_tokens: int = Field(default=400, ge=1, le=4096, alias="VLM_MAX_TOKENS")
 
-    @field_validator("allowed_users", mode="before")
+    @field_validator("allowed_users", "admin_users", mode="before")
     @classmethod
-    def _split_user_ids(cls, value: object) -> object:
+    def _split_user_ids(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.replace(";", ",").split(",")]
             try:
                 return frozenset(int(part) for part in parts if part)
             except ValueError as exc:
-                raise ValueError("COACH_ALLOWED_USERS must be comma-separated user ids") from exc
+                name = cls.model_fields[info.field_name or ""].alias
+                raise ValueError(f"{name} must be comma-separated user ids") from exc
         return value
 
     @field_validator("timezone")

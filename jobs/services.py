@@ -109,7 +109,7 @@ def build_services(
         coach=coach,
         planner=planner,
         quizzer=quizzer,
-        tutor=Tutor(llm, coach, planner, clock),
+        tutor=Tutor(llm, coach, planner, clock, bank=quizzer.bank),
         scheduler=Scheduler(scheduler_config(settings), clock, learners),
         digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
         vision=build_vision(settings, clock),

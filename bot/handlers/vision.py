@@ -9,8 +9,9 @@ from bot.handling import Turn, handler
 from bot.vision_dispatch import PhotoDispatcher
 from coach.messages import t
 from coach.replies import Answer
+from coach.vision.render import vision_help
 from coach.vision.requests import PhotoSize, largest_fetchable
-from coach.vision.service import DailyLimitReached, IncomingPhoto, Vision
+from coach.vision.service import DailyLimitReached, IncomingPhoto
 from jobs.context import CoachApplication
 
 
@@ -86,34 +87,5 @@ async def vision_command(turn: Turn) -> str:
     profile = await turn.profile()
     vision = turn.services.vision
     used = await vision.used_today(turn.session, profile)
-    language = profile.language
-    if not vision.configured:
-        return t(language, "vision.not_configured")
-    models, describes = await _models_status(vision, language)
-    no_caption = t(language, "vision.help_describe" if describes else "vision.help_rank")
-    return t(
-        language,
-        "vision.help",
-        no_caption=no_caption,
-        models=models,
-        used=used,
-        limit=vision.config.daily_limit,
-    )
-
-
-async def _models_status(vision: Vision, language: str) -> tuple[str, bool]:
-    """Lines naming the CLIP and the chat model, and whether a no-caption photo is described."""
-    endpoints = vision.client.endpoints
-    none = t(language, "vision.status_none")
-    worker = await vision.worker_models() if endpoints.vision_url else None
-    lines = []
-    if endpoints.vision_url and worker is None:
-        lines.append(t(language, "vision.status_down"))
-    clip = worker.clip if worker else None
-    if endpoints.vlm_base_url:
-        chat: str | None = endpoints.vlm_model or endpoints.vlm_base_url
-    else:
-        chat = worker.chat if worker else None
-    lines.append(t(language, "vision.status_clip", model=clip or none))
-    lines.append(t(language, "vision.status_chat", model=chat or none))
-    return "\n".join(lines), chat is not None
+    admin = profile.user_id in turn.services.settings.admin_users
+    return await vision_help(vision, profile.language, used, admin=admin)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import openai
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletionMessageParam
+if TYPE_CHECKING:
+    # `openai` is imported on first use (issue 14): the LLM is optional, and the import alone
+    # costs about 0.4 s and memory in every bot process.
+    from openai import AsyncOpenAI
+    from openai.types.chat import ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,11 @@ class LlmClient:
     """Chat completions with a hard time limit and no retries (the fallback is the retry)."""
 
     def __init__(self, base_url: str, model: str, api_key: str | None, timeout: float) -> None:
+        from openai import AsyncOpenAI
+
         self.model = model
         self.timeout = timeout
-        self._client = AsyncOpenAI(
+        self._client: AsyncOpenAI = AsyncOpenAI(
             base_url=base_url,
             api_key=api_key or PLACEHOLDER_KEY,
             timeout=timeout,
@@ -49,6 +53,8 @@ class LlmClient:
         temperature: float = 0.3,
     ) -> str:
         """The assistant's reply text; raises LlmError on error, timeout or an empty reply."""
+        import openai
+
         try:
             # The client's timeout is per read; this bounds the whole exchange.
             async with asyncio.timeout(self.timeout):

@@ -10,22 +10,33 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from openai.types.chat import ChatCompletionMessageParam
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.render import local_time, topic_of
 from coach.blocks.service import Coach
+from coach.blocks.views import BlockView
 from coach.clock import Clock
 from coach.learners.profile import Identity, Profile
 from coach.messages import t
 from coach.plan.planner import Planner, TodaySuggestion, suggest_today
-from coach.quiz.bank import Question
+from coach.quiz.bank import Question, QuestionBank, load_bank
 from coach.quiz.quizzer import Grade, PendingExplain
+from coach.quiz.topics import TOPICS
+from coach.tutor.intent import Intent, recognise
 from coach.tutor.llm import LlmClient, LlmError
+from coach.tutor.retrieval import CardHit, PlanHit, bank_library, plan_library
 from coach.tutor.rubric import keyword_score
 from db.models import CoachMessage
 from db.study_repositories import ConversationRepository, QuizRepository
+
+if TYPE_CHECKING:
+    # Types only: `openai` itself is imported when an LLM client is made (coach/tutor/llm.py).
+    from openai.types.chat import ChatCompletionMessageParam
 
 # Turns of earlier conversation the LLM sees.
 HISTORY_TURNS = 12
@@ -36,6 +47,12 @@ GRADE_TOKENS = 300
 _JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
 _LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}
+
+# Cards and plan items that ground a concept answer.
+CARD_HITS = 3
+PLAN_HITS = 2
+# What a reply to "I don't feel like studying" looks for in the plan: the learner's own rule.
+_RULE_QUERY = "不想学 很不想学 撑过 一个块 最小 don't feel like studying get through one block"
 
 _CHAT_SYSTEM = """You are a warm, concise study coach chatting on Telegram with one learner \
 who follows a six-week plan on multimodal large models (CNN/ResNet/RNN/Transformer, ViT, CLIP, \
@@ -48,7 +65,11 @@ checklist), /today (today's item), /check N (tick item N). If they ask a technic
 answer it briefly and correctly.
 
 The learner's situation today ({date}):
-{situation}"""
+{situation}
+
+What the learner's plan and the question bank say about this message (retrieved; use it, \
+and name the plan's week and item when the plan covers the topic):
+{retrieved}"""
 
 _GRADE_SYSTEM = """You grade a learner's free-text explanation against a rubric. Be fair, \
 specific and encouraging; a short answer that makes the points is fine. Reply with one JSON \
@@ -67,6 +88,33 @@ class ChatContext:
     streak: int
     due_reviews: int
     history: tuple[tuple[str, str], ...]  # (role, content), oldest first
+    now: datetime | None = None
+    running: BlockView | None = None  # the focus block under way, if any
+    short_block_minutes: int = 35  # the shortest block that still earns a reward
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What a message asks (by keywords) and what the plan and the bank say about it."""
+
+    intent: Intent
+    plan_hits: tuple[PlanHit, ...] = ()  # checklist items, best first
+    cards: tuple[CardHit, ...] = ()  # bank questions, best first
+    rule: str | None = None  # the plan's own line about not wanting to study
+    topic_cards: int = 0  # how many cards the bank has on the best card's topic
+
+    @property
+    def topic(self) -> str | None:
+        """The quiz topic of the best card, if any."""
+        return self.cards[0].question.topic if self.cards else None
+
+
+@dataclass(frozen=True)
+class Offers:
+    """Buttons the reply comes with: a short block, a quiz card on a topic."""
+
+    block_minutes: int | None = None
+    quiz_topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,16 +124,25 @@ class CoachReply:
     text: str
     source: str  # llm | offline
     fallback: str | None = None  # not_configured | timeout | failed | bad_reply
+    offers: Offers = field(default_factory=Offers)
 
 
 class Tutor:
     """Grading and chat; the only part of the coach that talks to the LLM."""
 
-    def __init__(self, llm: LlmClient | None, coach: Coach, planner: Planner, clock: Clock) -> None:
+    def __init__(
+        self,
+        llm: LlmClient | None,
+        coach: Coach,
+        planner: Planner,
+        clock: Clock,
+        bank: QuestionBank | None = None,
+    ) -> None:
         self.llm = llm
         self.coach = coach
         self.planner = planner
         self.clock = clock
+        self.bank = bank if bank is not None else _package_bank()
 
     async def close(self) -> None:
         """Close the LLM client's connections."""
@@ -168,14 +225,26 @@ class Tutor:
             streak=status.streak,
             due_reviews=due,
             history=history,
+            now=now,
+            running=status.running,
+            short_block_minutes=self.coach.config.reward_min_minutes,
         )
 
+    def ground(self, context: ChatContext, text: str) -> Grounding:
+        """The message's intent and what the plan and the bank say about it."""
+        return ground(context, self.bank, text)
+
     async def reply(self, context: ChatContext, text: str) -> CoachReply:
-        """A short coaching reply from the LLM, or the offline one when it cannot."""
+        """A short coaching reply from the LLM, or the offline one when it cannot.
+
+        Both are grounded in the same retrieval over the plan and the question bank; the
+        offline reply answers by the message's intent, and so do its buttons.
+        """
+        grounding = self.ground(context, text)
         if self.llm is None:
-            return CoachReply(offline_reply(context), "offline", "not_configured")
+            return _offline(context, grounding, "not_configured")
         messages: list[ChatCompletionMessageParam] = [
-            {"role": "system", "content": self._system_prompt(context)}
+            {"role": "system", "content": self._system_prompt(context, grounding)}
         ]
         for role, content in context.history:
             if role == "user":
@@ -186,15 +255,16 @@ class Tutor:
         try:
             answer = await self.llm.complete(messages, max_tokens=CHAT_TOKENS)
         except LlmError as error:
-            return CoachReply(offline_reply(context), "offline", error.reason)
+            return _offline(context, grounding, error.reason)
         return CoachReply(answer[:MAX_REPLY], "llm")
 
-    def _system_prompt(self, context: ChatContext) -> str:
+    def _system_prompt(self, context: ChatContext, grounding: Grounding) -> str:
         language = context.profile.language
         return _CHAT_SYSTEM.format(
             language=_LANGUAGE_NAMES.get(language, "Simplified Chinese"),
             date=context.today.state.today.isoformat(),
             situation=situation(context),
+            retrieved=retrieved(grounding, language),
         )
 
     async def remember(
@@ -244,7 +314,184 @@ def situation(context: ChatContext) -> str:
         f"streak: {context.streak} days",
         f"Quiz cards due for review: {context.due_reviews}",
     ]
+    if context.running is not None and context.now is not None:
+        lines.append(
+            f"A focus block on {context.running.topic or 'no topic'!r} is running now, "
+            f"{context.running.remaining_minutes(context.now)} minutes left: keep them in it"
+        )
     return "\n".join(f"- {line}" for line in lines)
+
+
+def retrieved(grounding: Grounding, language: str) -> str:
+    """The retrieved plan lines and cards as plain facts for the LLM."""
+    lines = []
+    if grounding.rule:
+        lines.append(f"The plan's own rule for such days: {grounding.rule}")
+    for hit in grounding.plan_hits:
+        passage = hit.passage
+        lines.append(
+            f"Plan week {passage.week} ({passage.week_title}), item {passage.item_number}: "
+            f"{passage.text}"
+        )
+    for card in grounding.cards:
+        text = card.question.text(language)
+        lines.append(
+            f"Quiz card ({TOPICS[card.question.topic].en}): {text.question} "
+            f"Explanation: {text.explanation or text.model_answer}"
+        )
+    return "\n".join(f"- {line}" for line in lines) if lines else "- nothing found"
+
+
+def ground(context: ChatContext, bank: QuestionBank, text: str) -> Grounding:
+    """Recognise the intent, then retrieve what the plan and the bank say about the message."""
+    intent = recognise(text)
+    language = context.profile.language
+    plan = context.today.state.plan
+    if intent == "unwilling":
+        rule = next(
+            (
+                hit.passage.text
+                for hit in plan_library(plan).search(f"{text} {_RULE_QUERY}", 5)
+                if hit.passage.item_number is None and recognise(hit.passage.text) == "unwilling"
+            ),
+            None,
+        )
+        return Grounding(intent, rule=rule)
+    if intent == "progress":
+        return Grounding(intent)
+    cards = tuple(bank_library(bank, language).search(text, CARD_HITS))
+    # The best card's topic words carry the question across languages: "residual connection"
+    # finds a Chinese plan's 残差 item.
+    topic_words = " ".join(TOPICS[cards[0].question.topic].keywords) if cards else ""
+    plan_hits = tuple(
+        plan_library(plan).search(f"{text} {topic_words}", PLAN_HITS, items_only=True)
+    )
+    if cards and plan_hits:
+        # The plan's own wording sharpens the question ("InfoNCE" → "对比学习损失的基本形式"),
+        # so the card that explains the idea outranks one on a detail of it.
+        refined = bank_library(bank, language).search(
+            f"{text} {plan_hits[0].passage.text}", CARD_HITS
+        )
+        if refined and refined[0].question.topic == cards[0].question.topic:
+            cards = tuple(refined)
+    if intent == "chat" and not _names_topic(text):
+        return Grounding("chat", plan_hits, cards)
+    if not cards and not plan_hits:
+        return Grounding("chat")
+    topic = cards[0].question.topic if cards else None
+    count = sum(1 for question in bank.questions if question.topic == topic)
+    return Grounding("concept", plan_hits, cards, topic_cards=count)
+
+
+def _names_topic(text: str) -> bool:
+    """Whether the message names a quiz topic outright ("InfoNCE", "残差")."""
+    return _TOPIC_WORDS.search(text.lower()) is not None
+
+
+# Latin keywords as whole words ("vit" is not in "activity"); Chinese ones anywhere.
+_TOPIC_WORDS = re.compile(
+    "|".join(
+        rf"\b{re.escape(keyword)}\b" if keyword.isascii() else re.escape(keyword)
+        for topic in TOPICS.values()
+        for keyword in topic.keywords
+    )
+)
+
+
+def _offline(context: ChatContext, grounding: Grounding, reason: str) -> CoachReply:
+    text, offers = offline_answer(context, grounding)
+    return CoachReply(text, "offline", reason, offers)
+
+
+def offline_answer(context: ChatContext, grounding: Grounding) -> tuple[str, Offers]:
+    """The offline reply to what was asked, and the buttons that go with it."""
+    language = context.profile.language
+    parts: list[str] = []
+    running = context.running
+    if running is not None and context.now is not None:
+        remaining = running.remaining_minutes(context.now)
+        parts.append(
+            t(
+                language,
+                "tutor.running",
+                topic=topic_of(context.profile, running),
+                remaining=remaining,
+                end=local_time(context.profile, running.planned_end_at, context.now),
+            )
+        )
+        if grounding.intent == "unwilling":
+            parts.append(t(language, "tutor.running_unwilling", remaining=remaining))
+            return "\n".join(parts), Offers()
+        if grounding.intent != "concept":
+            parts.append(t(language, "tutor.running_later"))
+            parts.append(_today_line(context))
+            return "\n".join(parts), Offers()
+    if grounding.intent == "unwilling":
+        if grounding.rule:
+            parts.append(t(language, "tutor.unwilling_quote", rule=grounding.rule))
+        else:
+            parts.append(t(language, "tutor.unwilling_rule"))
+        minutes = context.short_block_minutes
+        parts.append(t(language, "tutor.unwilling_offer", minutes=minutes))
+        return "\n".join(parts), Offers(block_minutes=minutes)
+    if grounding.intent == "concept":
+        parts.extend(_concept_lines(grounding, language))
+        topic = grounding.topic
+        if topic is not None:
+            name = TOPICS[topic].name(language)
+            count = grounding.topic_cards
+            parts.append(t(language, "tutor.concept_cards", count=count, topic=name))
+            return "\n".join(parts), Offers(quiz_topic=topic)
+        return "\n".join(parts), Offers()
+    parts.append(offline_reply(context))
+    if grounding.intent == "progress":
+        parts.insert(
+            -1,
+            t(language, "status.streak", days=context.streak)
+            if context.streak
+            else t(language, "status.streak_none"),
+        )
+    return "\n".join(parts), Offers()
+
+
+def _concept_lines(grounding: Grounding, language: str) -> list[str]:
+    lines = []
+    if grounding.plan_hits:
+        passage = grounding.plan_hits[0].passage
+        lines.append(
+            t(
+                language,
+                "tutor.concept_plan",
+                week=passage.week,
+                title=passage.week_title,
+                number=passage.item_number,
+                item=passage.label,
+            )
+        )
+    if grounding.cards:
+        text = grounding.cards[0].question.text(language)
+        lines.append(
+            t(
+                language,
+                "tutor.concept_explanation",
+                explanation=text.explanation or text.model_answer,
+            )
+        )
+    return lines
+
+
+def _today_line(context: ChatContext) -> str:
+    return t(
+        context.profile.language,
+        "tutor.offline_today",
+        blocks=context.blocks_today,
+        minutes=context.minutes_today,
+    )
+
+
+@cache
+def _package_bank() -> QuestionBank:
+    return load_bank()
 
 
 def offline_reply(context: ChatContext) -> str:

@@ -10,10 +10,14 @@ import base64
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import openai
+
+if TYPE_CHECKING:
+    # Imported on first use (issue 14): `openai` costs start-up time and memory in every
+    # process, and most deployments never configure a vision-language model.
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +195,8 @@ class VisionClient:
 
     async def ask(self, image: bytes, question: str) -> ChatAnswer:
         """A vision-language model's answer to `question` about the image."""
+        import openai
+
         base_url, model = await self._chat_target()
         client = self._chat_client(base_url)
         content: list[dict[str, Any]] = [
@@ -232,6 +238,8 @@ class VisionClient:
 
     async def _first_model(self, base_url: str) -> str:
         """The first model an OpenAI-compatible server lists (when VLM_MODEL is unset)."""
+        import openai
+
         try:
             page = await self._chat_client(base_url).models.list()
         except openai.APIConnectionError as exc:
@@ -245,6 +253,8 @@ class VisionClient:
     def _chat_client(self, base_url: str) -> openai.AsyncOpenAI:
         client = self._chat_clients.get(base_url)
         if client is None:
+            import openai
+
             key = self.endpoints.vlm_api_key if base_url == self.endpoints.vlm_base_url else None
             client = openai.AsyncOpenAI(
                 base_url=base_url,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from coach.messages import t
 from coach.vision.client import LabelScore
 from coach.vision.requests import MAX_LABEL_LENGTH, MAX_LABELS, MAX_QUESTION_LENGTH, RequestKind
-from coach.vision.service import ExchangeStatus, ExchangeView
+from coach.vision.service import ExchangeStatus, ExchangeView, Vision
 
 # Telegram allows 4096 characters; the frame around an answer needs a little.
 MAX_ANSWER_CHARS = 3500
@@ -117,3 +117,39 @@ def _answered(exchange: ExchangeView) -> str:
 def _cell(text: str) -> str:
     """Text that stays inside one Markdown table cell."""
     return " ".join(text.replace("|", "\\|").split())
+
+
+async def vision_help(vision: Vision, language: str, used: int, *, admin: bool) -> str:
+    """/vision: the caption forms with examples; set-up hints for the bot's admins only."""
+    if not vision.configured:
+        forms = t(language, "vision.caption_forms", no_caption=t(language, "vision.help_either"))
+        text = t(language, "vision.help_unavailable", forms=forms)
+        return f"{text}\n\n{t(language, 'vision.operator_setup')}" if admin else text
+    models, describes = await _models_status(vision, language)
+    no_caption = t(language, "vision.help_describe" if describes else "vision.help_rank")
+    return t(
+        language,
+        "vision.help",
+        forms=t(language, "vision.caption_forms", no_caption=no_caption),
+        models=models,
+        used=used,
+        limit=vision.config.daily_limit,
+    )
+
+
+async def _models_status(vision: Vision, language: str) -> tuple[str, bool]:
+    """Lines naming the CLIP and the chat model, and whether a no-caption photo is described."""
+    endpoints = vision.client.endpoints
+    none = t(language, "vision.status_none")
+    worker = await vision.worker_models() if endpoints.vision_url else None
+    lines = []
+    if endpoints.vision_url and worker is None:
+        lines.append(t(language, "vision.status_down"))
+    clip = worker.clip if worker else None
+    if endpoints.vlm_base_url:
+        chat: str | None = endpoints.vlm_model or endpoints.vlm_base_url
+    else:
+        chat = worker.chat if worker else None
+    lines.append(t(language, "vision.status_clip", model=clip or none))
+    lines.append(t(language, "vision.status_chat", model=chat or none))
+    return "\n".join(lines), chat is not None

@@ -37,6 +37,22 @@ class ExchangeStatus(enum.StrEnum):
 COUNTED = (ExchangeStatus.PENDING.value, ExchangeStatus.ANSWERED.value)
 
 
+def setup_warning(vision_url: str | None, vlm_base_url: str | None) -> str | None:
+    """The operator's set-up hint when no vision model is configured (for the start-up log).
+
+    Learners never see it: they are told the coach can't look at photos yet, and admins
+    (COACH_ADMIN_USERS) find it in /vision too.
+    """
+    if vision_url or vlm_base_url:
+        return None
+    return (
+        "no vision model is configured, so photos get a 'can't look at photos yet' reply: "
+        "run the vision worker (python -m worker ...) and set VISION_URL, or point "
+        "VLM_BASE_URL (and VLM_MODEL) at an OpenAI-compatible multimodal server "
+        "(vLLM, Ollama, ...)"
+    )
+
+
 @dataclass(frozen=True)
 class VisionConfig:
     """The settings the vision feature needs."""

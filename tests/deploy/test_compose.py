@@ -29,7 +29,12 @@ CONFIGURATION = ROOT / "docs" / "configuration.md"
 # Services built from our Dockerfiles whose environment is read by coach.settings.Settings.
 SETTINGS_SERVICES = ("migrate", "bot")
 # Settings whose default the configuration table describes in words, not as a literal.
-DESCRIBED_DEFAULTS = {"COACH_ALLOWED_USERS", "COACH_CLOCK_ANCHOR", "VISION_DEFAULT_LABELS"}
+DESCRIBED_DEFAULTS = {
+    "COACH_ADMIN_USERS",
+    "COACH_ALLOWED_USERS",
+    "COACH_CLOCK_ANCHOR",
+    "VISION_DEFAULT_LABELS",
+}
 # Variables for the images we do not build (postgres, vllm) and for compose itself.
 THIRD_PARTY = {
     "POSTGRES_USER",

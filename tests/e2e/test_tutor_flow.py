@@ -6,6 +6,8 @@ The LLM is a local OpenAI-compatible stub server, reached by the real `openai` c
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from coach.quiz.bank import load_bank
 from db.database import Database
 from db.models import CoachMessage, QuizPrompt
 from emulator import BotApiEmulator
+from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from tests.support.llm_stub import StubLlm
 from tests.support.running_bot import RunningBot, make_settings, start_bot
@@ -249,3 +252,109 @@ async def test_a_slow_llm_holds_no_database_lock_while_others_write(
         ).text == "Attention is a weighted average of values."
     finally:
         await running.shutdown()
+
+
+# -- the offline coach answers what was asked (issue 12) -------------------------------------
+
+SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "study-plan-stage1.md"
+
+
+class TestOfflineCoach:
+    @pytest.fixture
+    def bot_overrides(self) -> dict[str, Any]:
+        # The real default: the shortest block that still earns the reward.
+        return {"COACH_REWARD_MIN_MINUTES": 35}
+
+    async def test_not_wanting_to_study_gets_the_plan_s_rule_and_a_short_block(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        if not SEED.is_file():
+            pytest.skip(f"the seed plan {SEED} is not present")
+        lin = emulator.user(1001, first_name="Lin")
+        lin.send_document(SEED.read_bytes(), "study-plan-stage1.md", "text/markdown")
+        assert "已导入你的计划" in ((await lin.next_message()).text or "")
+
+        offer = await _message(lin, "我今天不想学")
+        text = offer.text or ""
+        assert "你的计划里写着：「当你很不想学的时候，只要求自己：“先撑过一个块”" in text
+        assert "就来一个 35 分钟的块" in text
+        assert "没有配置语言模型" in text
+        assert [label for label, _ in offer.buttons] == ["▶️ 开始 35 分钟的块"]
+
+        lin.press(offer, "▶️ 开始 35 分钟的块")
+        started = await lin.next_message()
+        assert "专注块开始：先撑过一个块" in (started.text or "")
+        assert "时长 35 分钟" in (started.text or "")
+        assert offer.buttons == [], "the offer is used up"
+
+        # During the block, the coach acknowledges it instead of reading out the plan.
+        during = await _reply(lin, "我还是不想学")
+        assert re.search(r"⏱ 你正在专注块「先撑过一个块」里，还剩 3[0-5] 分钟", during), during
+        assert "撑过去就算赢" in during and "你现在在第" not in during
+        chat = await _message(lin, "这周进度怎么样？")
+        assert re.search(r"还剩 3[0-5] 分钟", chat.text or "") and chat.buttons == []
+
+    async def test_a_concept_question_finds_the_plan_week_the_explanation_and_a_card(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        if not SEED.is_file():
+            pytest.skip(f"the seed plan {SEED} is not present")
+        lin = emulator.user(1001, first_name="Lin")
+        lin.send_document(SEED.read_bytes(), "study-plan-stage1.md", "text/markdown")
+        await lin.next_message()
+
+        answer = await _message(lin, "how does InfoNCE work?")
+        text = answer.text or ""
+        assert "📍 你的计划在第 3 周「CLIP（图文对齐）」第 3 项讲到它：搞清楚 InfoNCE" in text
+        assert "📖 题库的解释：" in text
+        assert "张CLIP / InfoNCE的卡" in text
+        [(label, _)] = answer.buttons
+        assert label == "🃏 练一张CLIP / InfoNCE卡"
+
+        lin.press(answer, label)
+        card = await lin.next_message()
+        assert card.poll is not None, card.summary()
+        clip = {q.text("zh").question for q in BANK.questions if q.topic == "clip"}
+        assert card.poll["question"] in clip
+
+    async def test_in_english_each_message_gets_its_own_answer(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        ana = emulator.user(2002, first_name="Ana")
+        await _reply(ana, "/lang en")
+        unwilling = await _message(ana, "I don't feel like studying")
+        assert "Your plan's rule: when you really don't feel like studying" in (
+            unwilling.text or ""
+        )
+        assert [label for label, _ in unwilling.buttons] == ["▶️ Start a 35-min block"]
+        concept = await _reply(ana, "how does InfoNCE work?")
+        assert "📍 Your plan covers it in week 3 (“CLIP and contrastive learning”)" in concept
+        assert "📖 From the question bank:" in concept
+        progress = await _reply(ana, "how am I doing?")
+        assert "Streak: 0 days" in progress and "You are in week 1" in progress
+        assert len({unwilling.text, concept, progress}) == 3
+        assert all(
+            "(Offline reply: no language model is configured.)" in reply
+            for reply in (unwilling.text or "", concept, progress)
+        )
+
+
+class TestGroundedLlm:
+    @pytest.fixture
+    def bot_overrides(self, llm: StubLlm) -> dict[str, Any]:
+        return _llm_settings(llm)
+
+    async def test_the_llm_gets_the_same_retrieved_context(
+        self, bot: RunningBot, emulator: BotApiEmulator, llm: StubLlm
+    ) -> None:
+        lin = emulator.user(1001, first_name="Lin")
+        llm.reply("InfoNCE 把正样本拉近、负样本推远。")
+        assert await _reply(lin, "how does InfoNCE work?") == "InfoNCE 把正样本拉近、负样本推远。"
+        system = llm.messages()[0]["content"]
+        assert "Plan week 3 (CLIP 与对比学习), item 2: Day 3–4：搞懂 InfoNCE" in system
+        assert "Quiz card (CLIP / InfoNCE):" in system
+
+
+async def _message(user: EmulatedUser, text: str) -> SentMessage:
+    user.send_text(text)
+    return await user.next_message()

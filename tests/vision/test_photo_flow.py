@@ -199,7 +199,7 @@ async def test_failures_get_a_clear_reply(
         await send(lin, photo("red"), RGB)
         assert "连不上图片模型服务" in ((await lin.next_message(timeout=WAIT)).text or "")
         lin.send_text("/vision")
-        assert "vision worker 现在连不上" in ((await lin.next_message(timeout=WAIT)).text or "")
+        assert "图片模型服务现在连不上" in ((await lin.next_message(timeout=WAIT)).text or "")
 
     stub_server.zero_shot_delay = 30
     async with running_bot(
@@ -277,7 +277,7 @@ async def test_questions_can_go_to_any_openai_compatible_server(
         await send(lin, photo("red"), RGB)
         no_clip = await lin.next_message(timeout=WAIT)
     assert auto.text == f"🖼 {stub_server.answer}\n\n— llava:7b", "VLM_MODEL unset: the listed one"
-    assert "需要运行加载了 CLIP 的 vision worker" in (no_clip.text or "")
+    assert "现在没有能给标签排序的 CLIP 模型" in (no_clip.text or "")
 
 
 async def test_a_restart_finishes_what_a_crash_interrupted(
@@ -345,3 +345,68 @@ def _incoming(update: dict[str, Any]) -> IncomingPhoto:
         media_group_id=None,
         caption=message.get("caption"),
     )
+
+
+class TestWithoutAModel:
+    """No VISION_URL and no VLM_BASE_URL: what a learner and an admin are told."""
+
+    @pytest.fixture
+    def bot_overrides(self) -> dict[str, Any]:
+        return {"COACH_ADMIN_USERS": "9009"}
+
+    async def test_a_photo_gets_an_answer_meant_for_the_learner(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        lin = emulator.user(1001, first_name="Lin")
+        await send(lin, photo("red"), "这是什么？")
+        reply = (await lin.next_message()).text or ""
+        assert reply.startswith("📷 我现在还看不了照片")
+        assert "猫 | 狗 | 一碗面" in reply and "写一个问题，我来回答" in reply
+        for operator_word in ("VISION_URL", "VLM_BASE_URL", "python -m worker", "vision worker"):
+            assert operator_word not in reply
+
+        ana = emulator.user(2002, first_name="Ana")
+        ana.send_text("/lang en")
+        await ana.next_message()
+        ana.send_photo(photo("blue"))
+        reply = (await ana.next_message()).text or ""
+        assert reply.startswith("📷 I can't look at photos yet")
+        assert "cat | dog | a bowl of noodles" in reply and "VISION_URL" not in reply
+
+    async def test_vision_explains_captions_and_only_admins_see_the_set_up(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        lin = emulator.user(1001, first_name="Lin")
+        lin.send_text("/vision")
+        learner = (await lin.next_message()).text or ""
+        assert "我现在还看不了照片" in learner
+        assert "例：猫 | 狗 | 一碗面，或 labels: 猫, 狗" in learner
+        assert "例：这张图里的公式是什么意思？" in learner
+        assert "VISION_URL" not in learner and "管理员" not in learner
+
+        admin = emulator.user(9009, first_name="Ops")
+        admin.send_text("/lang en")
+        await admin.next_message()
+        admin.send_text("/vision")
+        operator = (await admin.next_message()).text or ""
+        assert "e.g. cat | dog | a bowl of noodles, or labels: cat, dog" in operator
+        assert "e.g. What does the formula in this picture mean?" in operator
+        assert "🔧 For admins: run the vision worker (python -m worker …) and set VISION_URL" in (
+            operator
+        )
+
+
+def test_the_set_up_hint_goes_to_the_start_up_log_once(caplog: pytest.LogCaptureFixture) -> None:
+    import bot.__main__ as entry
+
+    settings = make_settings("sqlite:///unused.db", "http://127.0.0.1:9")
+    with caplog.at_level("WARNING", logger="bot"):
+        entry._warn_about_set_up(settings)
+    [record] = [r for r in caplog.records if "VISION_URL" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="bot"):
+        entry._warn_about_set_up(
+            make_settings("sqlite:///unused.db", "http://x", VISION_URL="http://w")
+        )
+    assert caplog.records == []

@@ -1,0 +1,41 @@
+"""Optional dependencies stay out of a bot process until they are used (issue 14)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imported_after(statement: str, *modules: str) -> list[str]:
+    """Which of `modules` a fresh interpreter has imported after running `statement`."""
+    probe = f"import sys\n{statement}\nprint(sorted(m for m in {modules!r} if m in sys.modules))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    return list(eval(result.stdout.strip()))  # a list literal of module names we printed
+
+
+def test_importing_the_bot_does_not_import_openai_or_the_retrieval_libraries() -> None:
+    assert _imported_after("import bot.app", "openai", "rank_bm25") == []
+
+
+def test_building_the_services_without_an_llm_does_not_import_openai(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    statement = (
+        "from jobs.services import build_services\n"
+        "from coach.settings import Settings\n"
+        f"build_services(Settings(_env_file=None, DATABASE_URL={url!r}))"
+    )
+    assert _imported_after(statement, "openai") == []
+
+
+def test_an_llm_client_imports_openai_when_it_is_made() -> None:
+    statement = (
+        "from coach.tutor.llm import LlmClient\nLlmClient('http://127.0.0.1:9/v1', 'm', None, 1.0)"
+    )
+    assert _imported_after(statement, "openai") == ["openai"]
