@@ -227,13 +227,18 @@ class _Reader:
                 self._on_list(node, quoted=False)
             elif kind == "blockquote":
                 self._on_quote(node)
-            elif kind == "hr" and self.section is not None:
+            elif kind == "hr" and self._has_entries():
                 # `---` after a week's items closes it: what follows (an outro, "By the end
                 # of this plan…") is not that week's work.
-                if any(self.weeks[n].entries for n in range(self.section.first, self.section.last + 1)):
-                    self.section = None
+                self.section = None
             if kind not in ("paragraph", "bullet_list", "ordered_list"):
                 self.pending_label = None
+
+    def _has_entries(self) -> bool:
+        section = self.section
+        if section is None:
+            return False
+        return any(self.weeks[n].entries for n in range(section.first, section.last + 1))
 
     # -- headings -------------------------------------------------------------------------------
 
@@ -443,8 +448,8 @@ class _Reader:
         `top`: a top-level list item, where a plain bullet beside checkboxes is an item too.
         """
         parent = item.parent
-        siblings_boxed = top and parent is not None and any(
-            self._mark(child) for child in parent.children
+        siblings_boxed = (
+            top and parent is not None and any(self._mark(child) for child in parent.children)
         )
         is_item = bool(self._mark(item)) or siblings_boxed
         made = list(self._item(item, week, depth, boxed_only=True)) if is_item else []
@@ -478,7 +483,7 @@ class _Reader:
             column=column + 1 if task else column,
             depth=depth,
             text=text,
-            checked=bool(task) and task["mark"] in "xX",
+            checked=task is not None and task["mark"] in "xX",
             boxed=task is not None,
             details=details[:MAX_DETAIL_LINES],
         )
@@ -540,9 +545,7 @@ class _Reader:
         if not drafts:
             return None
         found = [(draft, self.items(draft)) for draft in drafts]
-        order = sorted(
-            (item.line, item.column) for _, items in found for item in items
-        )
+        order = sorted((item.line, item.column) for _, items in found for item in items)
         index = {place: number for number, place in enumerate(order)}
         weeks = tuple(
             PlanWeek(
@@ -651,11 +654,15 @@ def parse_plan(document: str) -> StudyPlan:
     plan = _read(document, lines, source, 0)
     if plan is not None:
         return plan
+    tokens = _MARKDOWN.parse(source)
     # A chat answer: the plan inside a ```markdown fence, with talk around it.
-    for token in _MARKDOWN.parse(source):
+    for token in tokens:
         info = token.info.strip().split(" ", 1)[0].lower()
         if token.type == "fence" and token.level == 0 and info in _PLAN_FENCES and token.map:
             plan = _read(document, lines, token.content, token.map[0] + 1)
             if plan is not None:
                 return plan
-    raise PlanParseError("plan.no_weeks")
+    # Say what the document has instead, so the learner sees why no week was found.
+    headings = sum(1 for token in tokens if token.type == "heading_open")
+    items = sum(1 for token in tokens if token.type == "list_item_open")
+    raise PlanParseError("plan.no_weeks", headings=headings, items=items)

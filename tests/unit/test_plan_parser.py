@@ -276,12 +276,15 @@ def test_a_document_without_weeks_is_refused(document: str) -> None:
 
 
 def test_documents_that_are_not_utf8_or_too_large_are_refused() -> None:
+    # Refusals name what was found: the encoding it seems to be in, its size.
     with pytest.raises(PlanParseError) as raised:
         decode_document("## 第 1 周\n- [ ] 任务".encode("gb18030"))
-    assert raised.value.key == "plan.not_utf8"
+    assert raised.value.key == "plan.not_utf8_guess"
+    assert raised.value.values == {"encoding": "GBK / GB18030"}
     with pytest.raises(PlanParseError) as raised:
         decode_document(b"x" * (256 * 1024 + 1))
-    assert raised.value.key == "plan.too_large"
+    assert raised.value.key == "plan.too_large_found"
+    assert raised.value.values == {"size": 257, "limit": 256}
 
 
 # -- the project's own plans -----------------------------------------------------------------
