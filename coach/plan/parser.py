@@ -263,11 +263,15 @@ class _Reader:
         if found is None:
             return
         (first, last), match = found
-        title = _title_after(text, match) or text
+        own = _title_after(text, match)
         for number in range(first, last + 1):
             draft = self.weeks.setdefault(number, _WeekDraft(number))
             if not draft.title:
-                draft.title, draft.own_title = title, first == last
+                draft.title, draft.own_title = own or text, first == last and bool(own)
+            elif own and first == last and not draft.own_title:
+                # A week of an earlier phase (`## Phase 5 (Weeks 45–52)`) under its own
+                # heading after a `---` closed the phase.
+                draft.title, draft.own_title = own, True
         self.section = _Section(level, first, last, first)
         self.section_weeks.update(range(first, last + 1))
 
