@@ -59,7 +59,14 @@ _PLAN_FENCES = ("markdown", "md")
 _OPEN_BRACKETS = "(（[【"
 _TITLE_TRIM = " \t：:、-–—|·•"
 
-_MARKDOWN = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+# Only block structure is read (a heading's or item's text is its source, made plain by
+# `plain_inline`), so the inline pass, a third of the parser's time, is skipped.
+_MARKDOWN = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(front_matter_plugin)
+    .disable(["inline", "text_join"])
+)
 
 
 class PlanParseError(ValueError):
@@ -205,6 +212,7 @@ class _Reader:
         self.title = ""
         self.section_weeks: set[int] = set()
         self.pending_label: str | None = None  # goal | deliverable | skip, for the next list
+        self.boxed_lists: dict[int, bool] = {}  # id of a list node: has it a checkbox
 
     # -- driving --------------------------------------------------------------------------------
 
@@ -392,9 +400,6 @@ class _Reader:
         A plain-bullet week that comes back from an export has `[x]` on some of those bullets
         and no `[ ]`: it stays a plain-bullet week, so its items stay the same ones.
         """
-        plain = self._plain_items(draft)
-        # Boxes only where plain-bullet items are, some ticked and some not, and no `[ ]`:
-        # the export of a plain-bullet week (a fully ticked one reads the same either way).
         marks = {
             line: mark
             for entry in draft.entries
@@ -402,11 +407,15 @@ class _Reader:
             for line, mark in self._marks(entry.node)
         }
         if not marks:
-            return plain
-        boxed_plain = {item.line for item in plain if item.boxed}
-        exported = any(item.boxed for item in plain) and not all(item.boxed for item in plain)
-        if " " not in marks.values() and set(marks) <= boxed_plain and exported:
-            return plain
+            return self._plain_items(draft)
+        if " " not in marks.values():
+            # Boxes only where plain-bullet items are, some ticked and some not: the export
+            # of a plain-bullet week (a fully ticked one reads the same either way).
+            plain = self._plain_items(draft)
+            boxed_plain = {item.line for item in plain if item.boxed}
+            mixed = any(item.boxed for item in plain) and not all(item.boxed for item in plain)
+            if set(marks) <= boxed_plain and mixed:
+                return plain
         found: list[_Item] = []
         for entry in draft.entries:
             if not entry.skipped:
@@ -438,6 +447,14 @@ class _Reader:
             for child in nested.children:
                 yield from self._marks(child)
 
+    def _list_has_box(self, list_node: SyntaxTreeNode) -> bool:
+        known = self.boxed_lists.get(id(list_node))
+        if known is None:
+            known = self.boxed_lists[id(list_node)] = any(
+                self._mark(child) for child in list_node.children
+            )
+        return known
+
     def _mark(self, item: SyntaxTreeNode) -> str:
         """The character in the item's checkbox, "" when it has none."""
         paragraph = _first_paragraph(item)
@@ -452,9 +469,7 @@ class _Reader:
         `top`: a top-level list item, where a plain bullet beside checkboxes is an item too.
         """
         parent = item.parent
-        siblings_boxed = (
-            top and parent is not None and any(self._mark(child) for child in parent.children)
-        )
+        siblings_boxed = top and parent is not None and self._list_has_box(parent)
         is_item = bool(self._mark(item)) or siblings_boxed
         made = list(self._item(item, week, depth, boxed_only=True)) if is_item else []
         yield from made
