@@ -40,6 +40,18 @@ _BINARY_KINDS = (
     (b"{\\rtf", "RTF"),
 )
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+# Every refusal of an uploaded plan, as PlanParseError.key; each message says what was
+# expected and what was found, and that the learner's current plan stays.
+REFUSAL_KEYS = (
+    "plan.too_large_found",
+    "plan.binary",
+    "plan.binary_kind",
+    "plan.not_utf8",
+    "plan.not_utf8_guess",
+    "plan.no_weeks",
+    "plan.too_many_weeks",
+    "plan.too_many_items",
+)
 
 
 @cache

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.messages import t
+from coach.messages import CATALOGS, t
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import PlanParseError, StudyPlan, parse_plan
-from coach.plan.planner import MAX_ITEMS, MAX_WEEKS, read_plan
+from coach.plan.planner import MAX_ITEMS, MAX_WEEKS, REFUSAL_KEYS, read_plan
 
 REAL_PLANS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "real-plans"
 OWN_PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
@@ -327,15 +327,20 @@ def test_bad_documents_are_refused_saying_what_was_expected_and_found(
 ) -> None:
     refusal = _refusal(data)
     assert (refusal.key, refusal.values) == (key, values)
+    assert refusal.key in REFUSAL_KEYS
     for language in ("zh", "en"):
         reply = t(language, refusal.key, **refusal.values)
         for value in values.values():
             assert str(value) in reply
         # Every refusal of a document says the plan the learner has stays.
-        if key != "plan.too_large":
-            assert ("没有变" if language == "zh" else "unchanged") in reply
+        assert ("没有变" if language == "zh" else "unchanged") in reply
 
 
 def test_a_plan_at_the_limits_is_still_accepted() -> None:
     plan = read_plan(_weeks(MAX_WEEKS, items=MAX_ITEMS // MAX_WEEKS))
     assert len(plan.weeks) == MAX_WEEKS
+
+
+def test_every_refusal_has_a_message_in_both_languages_that_keeps_the_plan() -> None:
+    for key in REFUSAL_KEYS:
+        assert "没有变" in CATALOGS["zh"][key] and "unchanged" in CATALOGS["en"][key]
