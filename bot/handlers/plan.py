@@ -114,7 +114,8 @@ async def plan_document(turn: Turn) -> Decided:
     document = turn.message.document
     assert document
     if document.file_size is not None and document.file_size > MAX_PLAN_BYTES:
-        raise Refusal("plan.too_large", limit=MAX_PLAN_BYTES // 1024)
+        size = -(-document.file_size // 1024)
+        raise Refusal("plan.too_large_found", size=size, limit=MAX_PLAN_BYTES // 1024)
     await turn.pause_for_slow_io()
     try:
         telegram_file = await document.get_file()

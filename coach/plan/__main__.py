@@ -1,6 +1,6 @@
 """Plan import and export from the command line.
 
-    python -m coach.plan show FILE                      # how the parser reads a plan
+    python -m coach.plan show FILE                      # how the importer reads a plan
     python -m coach.plan import FILE --user ID          # the learner's plan becomes FILE
     python -m coach.plan export --user ID [-o FILE]     # the plan with the learner's ticks
 
@@ -17,18 +17,26 @@ from pathlib import Path
 from coach.clock import ScaledClock
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
-from coach.plan.parser import PlanParseError, StudyPlan, parse_plan
-from coach.plan.planner import Planner, decode_document
+from coach.messages import t
+from coach.plan.parser import PlanParseError, StudyPlan
+from coach.plan.planner import Planner, read_plan
 from coach.settings import Settings
 from db.database import Database
 from db.migrate import upgrade_to_head
 
 
 def describe(plan: StudyPlan) -> str:
-    """A plain-text outline of a parsed plan."""
-    lines = [f"{plan.title or '(untitled)'}: {len(plan.weeks)} weeks, {len(plan.items)} items"]
+    """A plain-text outline of a parsed plan: weeks, titles, item counts, items and dates."""
+    plain = sum(1 for item in plan.items if not item.boxed)
+    dated = [item.date for item in plan.items if item.date is not None]
+    lines = [
+        f"{plan.title or '(untitled)'}: {len(plan.weeks)} weeks, {len(plan.items)} items"
+        + (f" ({plain} plain bullets)" if plain else "")
+        + (f", dated {min(dated)} – {max(dated)}" if dated else "")
+    ]
     for week in plan.weeks:
-        lines.append(f"Week {week.number}: {week.title}")
+        note = " (preparation week, before week 1)" if week.number == 0 else ""
+        lines.append(f"Week {week.number}: {week.title} [{len(week.items)} items]{note}")
         if week.theme != week.title:
             lines.append(f"  theme: {week.theme}")
         if week.goal:
@@ -36,8 +44,10 @@ def describe(plan: StudyPlan) -> str:
         if week.deliverable:
             lines.append(f"  deliverable: {week.deliverable}")
         for number, item in enumerate(week.items, 1):
-            mark = "x" if item.checked else " "
-            lines.append(f"  {'  ' * item.depth}{number}. [{mark}] {item.text}")
+            mark = ("x" if item.checked else " ") if item.boxed else "-"
+            when = f" @{item.date}" if item.date else ""
+            details = f" (+{len(item.details)} details)" if item.details else ""
+            lines.append(f"  {'  ' * item.depth}{number}. [{mark}] {item.text}{when}{details}")
     return "\n".join(lines)
 
 
@@ -87,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "show":
-            print(describe(parse_plan(decode_document(args.file.read_bytes()))))
+            print(describe(read_plan(args.file.read_bytes())))
             return 0
         settings = Settings()
         if args.command == "import":
@@ -96,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_planner(settings, args.user, "export", args.output))
     except PlanParseError as error:
         print(f"not a plan: {error.key} {error.values or ''}".rstrip(), file=sys.stderr)
+        print(t("en", error.key, **error.values), file=sys.stderr)
         return 2
     except OSError as error:
         print(f"cannot read or write the file: {error}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -21,9 +22,36 @@ from db.repositories import UserRepository
 from db.study_repositories import PlanRepository
 
 DEFAULT_PLAN_FILES = {"zh": "default_plan_zh.md", "en": "default_plan_en.md"}
+# What an imported plan may be. Beyond these it is not a study plan a person follows week by
+# week (two years, a thousand items), and /plan, its buttons and the reminders would drown.
 MAX_PLAN_BYTES = 256 * 1024
+MAX_WEEKS = 104
+MAX_ITEMS = 1000
 MAX_FILE_NAME = 255
 DAYS_PER_WEEK = 7
+# Magic numbers of files people send by mistake instead of their .md plan.
+_BINARY_KINDS = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP / Word (.docx)"),
+    (b"\xd0\xcf\x11\xe0", "Word (.doc)"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"{\\rtf", "RTF"),
+)
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+# Every refusal of an uploaded plan, as PlanParseError.key; each message says what was
+# expected and what was found, and that the learner's current plan stays.
+REFUSAL_KEYS = (
+    "plan.too_large_found",
+    "plan.binary",
+    "plan.binary_kind",
+    "plan.not_utf8",
+    "plan.not_utf8_guess",
+    "plan.no_weeks",
+    "plan.too_many_weeks",
+    "plan.too_many_items",
+)
 
 
 @cache
@@ -34,14 +62,52 @@ def default_plan(language: str) -> StudyPlan:
 
 
 def decode_document(data: bytes) -> str:
-    """The text of an uploaded plan; raises PlanParseError if it is not UTF-8 Markdown."""
+    """The text of an uploaded plan; raises PlanParseError if it is not UTF-8 Markdown.
+
+    Each refusal names what was expected and what was found: its size, the kind of file, or
+    the encoding it seems to be in.
+    """
     if len(data) > MAX_PLAN_BYTES:
-        raise PlanParseError("plan.too_large", limit=MAX_PLAN_BYTES // 1024)
+        size = -(-len(data) // 1024)
+        raise PlanParseError("plan.too_large_found", size=size, limit=MAX_PLAN_BYTES // 1024)
+    kind = next((name for magic, name in _BINARY_KINDS if data.startswith(magic)), None)
+    if kind is not None:
+        raise PlanParseError("plan.binary_kind", kind=kind)
+    if data.startswith(_UTF16_MARKS):
+        raise PlanParseError("plan.not_utf8_guess", encoding="UTF-16")
     try:
         # Plain "utf-8" keeps a byte-order mark as U+FEFF, so an export gives it back too.
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise PlanParseError("plan.not_utf8") from error
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            if b"\x00" in data:
+                raise PlanParseError("plan.binary") from error
+            raise PlanParseError("plan.not_utf8", position=error.start + 1) from error
+        raise PlanParseError("plan.not_utf8_guess", encoding="GBK / GB18030") from error
+    if "\x00" in text:
+        raise PlanParseError("plan.binary")
+    return text
+
+
+def check_plan(plan: StudyPlan) -> StudyPlan:
+    """The plan, if it is within the limits a learner's plan may have; else PlanParseError."""
+    if len(plan.weeks) > MAX_WEEKS or plan.last_week > MAX_WEEKS:
+        found = max(len(plan.weeks), plan.last_week)
+        raise PlanParseError("plan.too_many_weeks", found=found, limit=MAX_WEEKS)
+    if len(plan.items) > MAX_ITEMS:
+        raise PlanParseError("plan.too_many_items", found=len(plan.items), limit=MAX_ITEMS)
+    return plan
+
+
+def read_plan(data: bytes) -> StudyPlan:
+    """An uploaded document as a plan: decoded, parsed and within the limits.
+
+    Raises PlanParseError with the catalog key (and its values) of the refusal to show; the
+    learner's current plan is never touched by a refusal.
+    """
+    return check_plan(parse_plan(decode_document(data)))
 
 
 @dataclass(frozen=True)
@@ -209,6 +275,13 @@ class PlanImported:
 
     state: PlanState
     ticked_in_document: int
+    kept: int = 0  # ticks of the previous plan carried over to items with the same text
+    reset: int = 0  # ticks of the previous plan whose item is gone or was reworded
+
+    @property
+    def preparation_week(self) -> bool:
+        """The plan has a week 0: it comes before week 1, the week before the start date."""
+        return self.state.plan.week(0) is not None
 
 
 @dataclass(frozen=True)
@@ -318,23 +391,31 @@ class Planner:
         """Replace the learner's plan by their own document; raises PlanParseError if unusable.
 
         The ticks become those written in the document (`- [x]`), so importing an exported
-        plan restores the learner's progress.
+        plan restores the learner's progress, plus the previous plan's ticks on items whose
+        text is unchanged, so importing an edited plan keeps it too.
         """
-        document = decode_document(data)
-        plan = parse_plan(document)
+        plan = read_plan(data)
         profile, loaded = await self._load(session, who)
+        previous = self._state(profile, loaded)
+        carried, reset = carry_ticks(previous.plan, previous.ticked, plan)
         record = await self._record(session, loaded)
         now = self.clock.now()
-        record.document = document
+        record.document = plan.document
         record.file_name = file_name[:MAX_FILE_NAME] or "plan.md"
         record.revision += 1
         record.imported_at = now
         record.updated_at = now
-        ticked = [item.index for item in plan.items if item.checked]
+        in_document = {item.index for item in plan.items if item.checked}
+        ticked = sorted(in_document | carried)
         await PlanRepository(session).replace_ticks(profile.user_id, ticked, now)
         loaded.record = record
         loaded.ticks = dict.fromkeys(ticked, now)
-        return PlanImported(self._state(profile, loaded), len(ticked))
+        return PlanImported(
+            self._state(profile, loaded),
+            ticked_in_document=len(in_document),
+            kept=len(carried),
+            reset=reset,
+        )
 
     async def export(self, session: AsyncSession, who: Identity) -> PlanExport:
         """The plan's Markdown with `[x]` on exactly the ticked items."""
@@ -380,8 +461,45 @@ def build_state(
     )
 
 
+def carry_ticks(
+    previous: StudyPlan, ticked: frozenset[int], plan: StudyPlan
+) -> tuple[set[int], int]:
+    """Which items of `plan` keep a tick of `previous`, and how many ticks are lost.
+
+    An item keeps a tick when its text is unchanged: in the same week first, then anywhere
+    (a week renumbered). Items with the same text are matched in order.
+    """
+    old = [item for item in previous.items if item.index in ticked]
+    by_week = Counter((item.week, item.text) for item in old)
+    by_text = Counter(item.text for item in old)
+    carried: set[int] = set()
+    for item in plan.items:
+        if by_week[item.week, item.text] > 0:
+            by_week[item.week, item.text] -= 1
+            by_text[item.text] -= 1
+            carried.add(item.index)
+    for item in plan.items:
+        if item.index not in carried and by_text[item.text] > 0:
+            by_text[item.text] -= 1
+            carried.add(item.index)
+    return carried, len(old) - len(carried)
+
+
 def suggest_today(state: PlanState) -> TodaySuggestion:
-    """The item to work on today: the one whose `Day N` covers today, else the first unticked."""
+    """The item to work on today: an open one dated today (`- **2024-08-05**: …`), else the
+    one of this week whose `Day N` covers today, else this week's first unticked."""
+    dated = next(
+        (
+            item
+            for item in state.plan.items
+            if item.date == state.today and item.index not in state.ticked
+        ),
+        None,
+    )
+    if dated is not None:
+        dated_view = state.view(dated.week)
+        assert dated_view is not None
+        return TodaySuggestion(state, dated_view, dated)
     view = state.view(state.shown_week)
     assert view is not None
     open_items = [item for item in view.week.items if not view.is_ticked(item)]

@@ -35,6 +35,8 @@ class TodayInfo:
     before_start: bool
     after_end: bool
     start_date: date
+    item_date: date | None = None  # the calendar day the item is written for, if any
+    item_outline: tuple[tuple[int, str], ...] = ()  # its details as (depth, text)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ async def todays_item(session: AsyncSession, user_id: int, now: datetime) -> Tod
         before_start=suggestion.before_start,
         after_end=suggestion.after_end,
         start_date=state.start_date,
+        item_date=item.date if item else None,
+        item_outline=item.outline if item else (),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from coach.messages import t
+from coach.plan.parser import ChecklistItem
 from coach.plan.planner import (
     DAYS_PER_WEEK,
     ItemChecked,
@@ -18,6 +19,7 @@ from coach.plan.planner import (
 MAX_ITEM_TEXT = 160
 MAX_MESSAGE = 4000
 NESTED_INDENT = "    "
+DETAIL_INDENT = "  "
 
 
 def week(view: WeekView) -> str:
@@ -98,6 +100,7 @@ def today(suggestion: TodaySuggestion, due_reviews: int) -> str:
             language,
             "today.header_before",
             date=suggestion.state.start_date.isoformat(),
+            week=view.number,
             title=title,
         )
     elif suggestion.after_end:
@@ -107,8 +110,19 @@ def today(suggestion: TodaySuggestion, due_reviews: int) -> str:
     lines = [head]
     if item is not None:
         number = view.position(item)
-        lines.append(t(language, "today.item", number=number, item=_short(item.text)))
-        lines.extend(f"  · {_short(detail)}" for detail in item.details)
+        if item.date is not None and item.date == suggestion.state.today:
+            lines.append(
+                t(
+                    language,
+                    "today.item_dated",
+                    date=item.date.isoformat(),
+                    number=number,
+                    item=_short(item.text),
+                )
+            )
+        else:
+            lines.append(t(language, "today.item", number=number, item=_short(item.text)))
+        lines.extend(details(item))
         lines.append(t(language, "today.check_hint", number=number))
     elif view.number < view.last_week:
         lines.append(t(language, "today.all_done", next=view.number + 1))
@@ -117,6 +131,11 @@ def today(suggestion: TodaySuggestion, due_reviews: int) -> str:
     if due_reviews:
         lines.append(t(language, "today.due", count=due_reviews))
     return _fit("\n".join(lines))
+
+
+def details(item: ChecklistItem) -> list[str]:
+    """The lines under an item, each sub-bullet indented under the one it belongs to."""
+    return [f"{DETAIL_INDENT * (depth + 1)}· {_short(text)}" for depth, text in item.outline]
 
 
 def checked(outcome: ItemChecked) -> str:
@@ -170,9 +189,13 @@ def imported(outcome: PlanImported) -> str:
         title=plan.title or state.file_name or "plan.md",
         weeks=len(plan.weeks),
         items=len(plan.items),
-        ticked=outcome.ticked_in_document,
+        ticked=len(state.ticked),
         start=state.start_date.isoformat(),
     )
+    if outcome.kept or outcome.reset:
+        summary += "\n" + t(language, "plan.ticks_carried", kept=outcome.kept, reset=outcome.reset)
+    if outcome.preparation_week:
+        summary += "\n" + t(language, "plan.preparation_week")
     weeks = "\n".join(
         f"{plan_week.number}. {_short(plan_week.title or plan_week.theme)} ({len(plan_week.items)})"
         for plan_week in plan.weeks

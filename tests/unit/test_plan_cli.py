@@ -56,3 +56,16 @@ async def test_a_file_without_weeks_is_refused_with_a_clear_message(tmp_path: Pa
     source.write_text("# just notes\n", encoding="utf-8")
     code, _, err = await _run("show", str(source), database_url="sqlite:///unused.db")
     assert code == 2 and "not a plan: plan.no_weeks" in err
+    assert "it has 1 headings and 0 list items, but no heading names a week" in err
+
+
+async def test_show_prints_the_weeks_titles_item_counts_and_dates_it_understood() -> None:
+    fixture = ROOT / "tests" / "fixtures" / "plans" / "zh-dated-days.md"
+    code, out, err = await _run("show", str(fixture), database_url="sqlite:///unused.db")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == (
+        "暑期冲刺计划: 2 weeks, 5 items (5 plain bullets), dated 2024-08-05 – 2024-08-13"
+    )
+    assert "Week 1: 第一周 [3 items]" in lines and "Week 2: 第二周 [2 items]" in lines
+    assert "  2. [-] 2024-08-06 (周二): 概率论基础 @2024-08-06 (+2 details)" in lines

@@ -190,7 +190,9 @@ def test_variations_front_matter_tables_fences_quotes_and_nesting() -> None:
         ("appended review task for week 1", 0, False),
     ]
     assert week1.items[0].details == ("a plain detail line",)
-    assert week2.title == week3.title == "Vision"
+    # A sub-heading that names one week of the range and has a title of its own gives that
+    # week its title (as `### Week 1: …` under `## Phase 1 (Weeks 1–8)`); a bare one does not.
+    assert week2.title == "Vision" and week3.title == "CLIP"
     assert week2.theme == "Vision" and week3.deliverable == "A ViT demo"
     assert [item.text for item in week2.items] == ["ViT paper"]
     assert [item.text for item in week3.items] == ["CLIP paper", "star bullet task"]
@@ -274,12 +276,15 @@ def test_a_document_without_weeks_is_refused(document: str) -> None:
 
 
 def test_documents_that_are_not_utf8_or_too_large_are_refused() -> None:
+    # Refusals name what was found: the encoding it seems to be in, its size.
     with pytest.raises(PlanParseError) as raised:
         decode_document("## 第 1 周\n- [ ] 任务".encode("gb18030"))
-    assert raised.value.key == "plan.not_utf8"
+    assert raised.value.key == "plan.not_utf8_guess"
+    assert raised.value.values == {"encoding": "GBK / GB18030"}
     with pytest.raises(PlanParseError) as raised:
         decode_document(b"x" * (256 * 1024 + 1))
-    assert raised.value.key == "plan.too_large"
+    assert raised.value.key == "plan.too_large_found"
+    assert raised.value.values == {"size": 257, "limit": 256}
 
 
 # -- the project's own plans -----------------------------------------------------------------

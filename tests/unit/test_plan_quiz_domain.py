@@ -14,6 +14,7 @@ from sqlalchemy import select
 from coach.blocks.service import Coach, CoachConfig
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
+from coach.plan import render
 from coach.plan.parser import PlanParseError
 from coach.plan.planner import ItemChecked, NoSuchItem, NoSuchWeek, Planner, StalePlan
 from coach.plan.progress import todays_item, week_progress
@@ -185,6 +186,100 @@ async def test_an_imported_plan_replaces_the_default_keeps_its_ticks_and_exports
         await session.rollback()
         state = await study.planner.state(session, LIN)
     assert state.revision == 1 and [w.title for w in state.plan.weeks] == ["CLIP first", "ViT"]
+
+
+PLAIN_PLAN = """# Plain plan
+## Week 1: Basics
+- Read chapter 1
+- Do the exercises
+  - odd ones first
+- Write a summary
+## Week 2: More
+- Read chapter 2
+"""
+
+
+async def test_reimporting_keeps_the_ticks_of_unchanged_items_and_says_how_many(
+    study: Study,
+) -> None:
+    async with study.database.session() as session:
+        first = await study.planner.import_document(session, LIN, "p.md", PLAIN_PLAN.encode())
+        await study.planner.check(session, LIN, "1")
+        await study.planner.check(session, LIN, "2")
+        exported = await study.planner.export(session, LIN)
+        await session.commit()
+    assert (first.kept, first.reset) == (0, 0)
+    # Plain bullets are items; a tick boxes exactly that line.
+    assert exported.content.decode() == PLAIN_PLAN.replace(
+        "- Read chapter 1", "- [x] Read chapter 1"
+    ).replace("- Do the exercises", "- [x] Do the exercises")
+    edited = PLAIN_PLAN.replace("Do the exercises", "Do all the exercises").replace(
+        "## Week 2: More\n", "## Week 2: More\n- Warm up\n"
+    )
+    async with study.database.session() as session:
+        again = await study.planner.import_document(session, LIN, "p.md", edited.encode())
+        await session.commit()
+    assert (again.kept, again.reset, again.ticked_in_document) == (1, 1, 0)
+    ticked = [i.text for i in again.state.plan.items if i.index in again.state.ticked]
+    assert ticked == ["Read chapter 1"]
+    reply = render.imported(again)
+    assert "之前勾选的 1 项内容没变，勾选已保留；1 项找不到原样的条目" in reply
+    assert "5 个清单项（其中 1 项已勾选）" in reply
+
+
+async def test_a_refused_document_leaves_the_current_plan(study: Study) -> None:
+    huge = "".join(f"## Week {n}\n- task {n}\n" for n in range(1, 201)).encode()
+    async with study.database.session() as session:
+        await study.planner.import_document(session, LIN, "p.md", PLAIN_PLAN.encode())
+        await session.commit()
+    for data, key in ((huge, "plan.too_many_weeks"), (b"\x89PNG\r\n", "plan.binary_kind")):
+        async with study.database.session() as session:
+            with pytest.raises(PlanParseError) as raised:
+                await study.planner.import_document(session, LIN, "bad.md", data)
+            await session.rollback()
+            state = await study.planner.state(session, LIN)
+        assert raised.value.key == key
+        assert state.revision == 1 and [w.title for w in state.plan.weeks] == ["Basics", "More"]
+
+
+async def test_today_suggests_the_item_dated_today_with_its_details_nested(
+    study: Study,
+) -> None:
+    dated = """# 冲刺
+### 第一周
+- **2026-03-02 (周一)**: 复习线代
+- **2026-03-04 (周三)**: 概率论
+  - 条件概率
+    - 练习 3 道
+  - 贝叶斯公式
+"""
+    async with study.database.session() as session:
+        await study.planner.import_document(session, LIN, "d.md", dated.encode())
+        await session.commit()
+    study.clock.advance(days=2)  # 2026-03-04 in Shanghai
+    async with study.database.session() as session:
+        suggestion = await study.planner.today(session, LIN)
+        info = await todays_item(session, LIN.user_id, study.clock.now())
+    assert suggestion.item is not None and suggestion.item.text == "2026-03-04 (周三): 概率论"
+    assert info is not None and info.item_date == date(2026, 3, 4)
+    assert info.item_outline == ((0, "条件概率"), (1, "练习 3 道"), (0, "贝叶斯公式"))
+    text = render.today(suggestion, 0)
+    assert "👉 今天（2026-03-04）的安排，第 2 项：2026-03-04 (周三): 概率论" in text
+    assert "\n  · 条件概率\n    · 练习 3 道\n  · 贝叶斯公式\n" in text
+
+
+async def test_week_0_is_the_preparation_week_before_the_start(study: Study) -> None:
+    plan = "# P\n## Week 0: Setup\n- Install tools\n## Week 1: Start\n- Read\n"
+    async with study.database.session() as session:
+        imported = await study.planner.import_document(session, LIN, "p.md", plan.encode())
+        state = await study.planner.set_start(session, LIN, date(2026, 3, 5))
+        await session.commit()
+    assert imported.preparation_week
+    assert "第 0 周是准备周" in render.imported(imported)
+    assert (state.current_week, state.shown_week) == (0, 0)
+    view = state.view(0)
+    assert view is not None and (view.start, view.end) == (date(2026, 2, 26), date(2026, 3, 4))
+    assert view.day == 5 and [item.text for item in view.week.items] == ["Install tools"]
 
 
 async def test_todays_item_and_week_progress_for_the_nudge_and_the_summary(study: Study) -> None:
