@@ -10,6 +10,7 @@ from coach.messages import t
 from coach.render import local_time
 from coach.schedule_times import Rule, ScheduleKind, format_clock
 from coach.scheduling import ScheduleEntry, ScheduleOverview
+from coach.text import join_list
 from coach.views import Profile
 
 MAX_TEXT = 4096
@@ -25,7 +26,7 @@ def clip(text: str, limit: int) -> str:
 
 def join(language: str, items: Sequence[str]) -> str:
     """A list in running text: 、 between Chinese items, commas between English ones."""
-    return ("、" if language == "zh" else ", ").join(items)
+    return join_list(language, items)
 
 
 def weekday_name(language: str, weekday: int) -> str:

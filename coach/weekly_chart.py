@@ -13,11 +13,14 @@ import json
 from dataclasses import dataclass
 
 from coach.digests import WeeklySummary
+from coach.messages import t
 
 CHART_METADATA_KEY = "study-coach-bars"
 _DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _BAR_COLOR = "#4C9A6A"
 _EMPTY_COLOR = "#D0D7DE"
+# Labels are drawn in English whatever the learner's language (no CJK glyphs, see above).
+_CHART_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,13 @@ def draw_weekly_chart(summary: WeeklySummary) -> WeeklyChart:
     axes.set_xticks(
         range(len(days)), [f"{_DAY_LABELS[day.weekday()]}\n{day:%m-%d}" for day in days]
     )
-    axes.set_ylabel("minutes of focus")
+    axes.set_ylabel(t(_CHART_LANGUAGE, "chart.axis"))
     top = max(minutes, default=0)
     axes.set_ylim(0, max(60, top * 1.25))
     for bar, count in zip(bars, blocks, strict=True):
         if count:
             axes.annotate(
-                f"{int(bar.get_height())} min\n{count} block{'s' if count > 1 else ''}",
+                t(_CHART_LANGUAGE, "chart.bar", minutes=int(bar.get_height()), blocks=count),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 xytext=(0, 3),
                 textcoords="offset points",
@@ -66,8 +69,15 @@ def draw_weekly_chart(summary: WeeklySummary) -> WeeklyChart:
             )
     week = summary.week
     axes.set_title(
-        f"Week {week.number}  ({week.first_day:%Y-%m-%d} to {week.last_day:%Y-%m-%d})  "
-        f"{summary.total_minutes} min in {summary.total_blocks} blocks",
+        t(
+            _CHART_LANGUAGE,
+            "chart.title",
+            week=week.number,
+            first=f"{week.first_day:%Y-%m-%d}",
+            last=f"{week.last_day:%Y-%m-%d}",
+            minutes=summary.total_minutes,
+            blocks=summary.total_blocks,
+        ),
         fontsize=10,
     )
     axes.spines[["top", "right"]].set_visible(False)

@@ -23,7 +23,7 @@ EN: Final[dict[str, str]] = {
         "⚠️ This permanently deletes everything I store about you: focus blocks, recaps, "
         "your daily log, reward menu and rewards taken, settings, and whatever later features "
         "keep. It cannot be undone.\n\n"
-        "Want a copy first? Send /export.\nDelete everything? (valid for {minutes} minutes)"
+        "Want a copy first? Send /export.\nDelete everything? (valid for {minutes:one=# minute|other=# minutes})"
     ),
     "privacy.button_yes": "🗑 Delete everything",
     "privacy.button_no": "Keep my data",
