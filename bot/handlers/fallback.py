@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot.context import CoachContext
 from bot.handling import identity, with_session
+from coach import commands
 from coach.messages import t
 
 
 @with_session
 async def unknown_command(update: Update, context: CoachContext, session: AsyncSession) -> None:
-    """Name the unknown command and show the usage."""
+    """Say the command is unknown, suggesting the closest one the bot has."""
     message = update.effective_message
     assert message and message.text
     profile = await context.coach.profile(session, identity(update))
     await session.commit()
-    command = message.text.split()[0][:64]
-    await message.reply_text(
-        t(profile.language, "command.unknown", command=command, help=t(profile.language, "help"))
-    )
+    known = {
+        name
+        for handlers in context.application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    await message.reply_text(commands.unknown_command(profile.language, message.text, known))
 
 
 @with_session

@@ -20,14 +20,14 @@ ZH: Final[dict[str, str]] = {
         "修改方法（也可以点下面的按钮）：\n"
         "/settings nudge 08:30 — 每日提醒时间\n"
         "/settings recap 21:30 — 晚间回顾时间\n"
-        "/settings weekly sun 20:00 — 每周总结（mon..sun 或 周一..周日）\n"
+        "/settings weekly sun 20:00 — 每周总结（星期写 mon..sun 或 周一..周日；只写 20:00 就保留原来的星期）\n"
         "/settings nudge off — 关闭某一项（recap、weekly 同理）\n"
         "/settings tz Asia/Shanghai — 时区\n"
         "/settings pause 7 — 暂停 7 天（度假）；/settings resume — 恢复"
     ),
     "schedule.unknown_setting": "我不认识 “{value}” 这个设置。\n\n{usage}",
     "schedule.bad_time": "“{value}” 不是有效的时间，请用 24 小时制的 HH:MM，例如 /settings {kind} 08:30。",
-    "schedule.bad_weekly": "“{value}” 不对。用法：/settings weekly 星期 HH:MM，例如 /settings weekly sun 20:00（星期可以写 mon..sun 或 周一..周日）。",
+    "schedule.bad_weekly": "“{value}” 不对。用法：/settings weekly 星期 HH:MM，例如 /settings weekly sun 20:00（星期可以写 mon..sun 或 周一..周日）；只写 HH:MM 就保留原来的星期。",
     "schedule.bad_pause": "暂停天数要在 1 到 {max} 之间，例如 /settings pause 7。",
     "schedule.tz_usage": "用法：/settings tz 区域/城市，例如 /settings tz Asia/Shanghai",
     "schedule.kind_nudge": "每日提醒",
@@ -124,14 +124,14 @@ EN: Final[dict[str, str]] = {
         "To change them (or use the buttons below):\n"
         "/settings nudge 08:30 — the morning nudge\n"
         "/settings recap 21:30 — the evening recap\n"
-        "/settings weekly sun 20:00 — the weekly summary (mon..sun)\n"
+        "/settings weekly sun 20:00 — the weekly summary (days mon..sun; 20:00 alone keeps the day)\n"
         "/settings nudge off — switch one off (recap and weekly alike)\n"
         "/settings tz Asia/Shanghai — your timezone\n"
         "/settings pause 7 — pause for 7 days (vacation); /settings resume — resume"
     ),
     "schedule.unknown_setting": "I don't know the setting “{value}”.\n\n{usage}",
     "schedule.bad_time": "“{value}” is not a valid time; use 24-hour HH:MM, e.g. /settings {kind} 08:30.",
-    "schedule.bad_weekly": "“{value}” doesn't work. Usage: /settings weekly DAY HH:MM, e.g. /settings weekly sun 20:00 (days mon..sun).",
+    "schedule.bad_weekly": "“{value}” doesn't work. Usage: /settings weekly DAY HH:MM, e.g. /settings weekly sun 20:00 (days mon..sun); HH:MM alone keeps the day.",
     "schedule.bad_pause": "A pause lasts 1 to {max:one=# day|other=# days}, e.g. /settings pause 7.",
     "schedule.tz_usage": "Usage: /settings tz Area/City, e.g. /settings tz Asia/Shanghai",
     "schedule.kind_nudge": "morning nudge",
