@@ -30,7 +30,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "accuracy": ("80%", "80%"),
     "answer": ("注意力是加权平均", "attention is a weighted average"),
     "command": ("/stauts", "/stauts"),
-    "suggestion": ("/status", "/status"),
     "date": ("2026-03-09", "2026-03-09"),
     "deliverable": ("一个演示", "a demo"),
     "end": ("21:30", "21:30"),
