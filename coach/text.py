@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Final, Literal
 
@@ -57,7 +58,7 @@ def _locale(language: Language) -> Locale:
     return Locale.parse(_LOCALES[language])
 
 
-def plural_category(language: str, number: int | float) -> str:
+def plural_category(language: str, number: int | float | Decimal) -> str:
     """The CLDR plural category of `number` in `language` (`one`, `other`, …)."""
     return str(_locale(normalize_language(language)).plural_form(number))
 
@@ -85,11 +86,25 @@ def plural_forms(spec: str) -> Mapping[str, str]:
     return forms
 
 
-def plural(language: str, number: int, spec: str) -> str:
-    """The form of `spec` that `number` takes in `language`, with `#` replaced by the number."""
+def plural(language: str, number: int | float | Decimal | str, spec: str) -> str:
+    """The form of `spec` that `number` takes in `language`, with `#` replaced by the number.
+
+    `number` may be an already formatted number (`"2.5"`): it is shown as given, and its
+    decimals count for the plural rule as CLDR says they do (1.0 second is *other* in English).
+    """
+    if isinstance(number, bool):
+        raise TypeError(f"a plural placeholder needs a number, got {number!r}")
+    if isinstance(number, str):
+        try:
+            value: int | float | Decimal = Decimal(number.strip())
+        except InvalidOperation:
+            raise TypeError(f"a plural placeholder needs a number, got {number!r}") from None
+        shown = number.strip()
+    else:
+        value, shown = number, f"{number:g}" if isinstance(number, float) else str(number)
     forms = plural_forms(spec)
-    form = forms.get(plural_category(language, number), forms["other"])
-    return form.replace("#", str(number))
+    form = forms.get(plural_category(language, value), forms["other"])
+    return form.replace("#", shown)
 
 
 class _CatalogFormatter(string.Formatter):
@@ -100,8 +115,8 @@ class _CatalogFormatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec and is_plural_spec(format_spec):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"a plural placeholder needs an int, got {value!r}")
+            if not isinstance(value, int | float | Decimal | str):
+                raise TypeError(f"a plural placeholder needs a number, got {value!r}")
             return plural(self.language, value, format_spec)
         return str(super().format_field(value, format_spec))
 

@@ -10,14 +10,13 @@ from telegram import InputFile, Update
 from bot.context import CoachContext
 from bot.handling import identity, with_session
 from coach.messages import t
-from coach.study_export import study_export
+from coach.study_export import export_document
 
 
 @with_session
 async def export(update: Update, context: CoachContext, session: AsyncSession) -> None:
     """Send everything stored about the learner as `study-coach-export-<date>.json`."""
-    profile, document = await context.coach.export(session, identity(update))
-    document.update(await study_export(session, profile.user_id))
+    profile, document = await export_document(session, context.coach, identity(update))
     await session.commit()
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     today = context.coach.local_today(profile).isoformat()

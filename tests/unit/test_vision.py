@@ -10,6 +10,7 @@ import pytest
 
 from coach.service import Coach, CoachConfig
 from coach.settings import Settings
+from coach.study_export import export_document
 from coach.views import Identity, Profile
 from coach.vision import (
     Backlog,
@@ -240,7 +241,7 @@ async def test_the_weekly_demo_record_lists_the_weeks_answers(
         week = await vision.exchanges_between(
             session, LIN.user_id, date(2026, 3, 2), date(2026, 3, 8)
         )
-        _, exported = await coach.export(session, LIN)
+        _, exported = await export_document(session, coach, LIN)
     assert [e.status for e in week] == [
         ExchangeStatus.ANSWERED,
         ExchangeStatus.ANSWERED,
