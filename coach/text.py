@@ -12,7 +12,7 @@ every form list must have.
 
 Lists. `join_list` joins items of one kind ("第 1、2、3 周", "1, 2, 3") and `join_clauses`
 joins clauses ("复习 CNN；写 demo"). Both drop the punctuation an item already ends with,
-so no separator is ever doubled.
+so no separator is ever doubled; the last item keeps its full stop.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ _LOCALES: Final[dict[Language, str]] = {"zh": "zh_Hans", "en": "en"}
 # Separators between items and between clauses, per language.
 _LIST_SEPARATOR: Final[dict[Language, str]] = {"zh": "、", "en": ", "}
 _CLAUSE_SEPARATOR: Final[dict[Language, str]] = {"zh": "；", "en": "; "}
-# What an item may already end with; stripped before joining.
-_TRAILING: Final = " \t\n，,、；;。.：:"
+# What an item may already end with: separators go from every item, a sentence's full stop
+# from all but the last (so "…；" never meets another "；", and the text still ends as written).
+_SEPARATORS: Final = " \t\n，,、；;：:"
+_STOPS: Final = _SEPARATORS + "。."
 
 
 class PluralSpecError(ValueError):
@@ -130,8 +132,10 @@ def format_message(language: str, template: str, values: Mapping[str, object]) -
 
 
 def _clean(items: Iterable[str]) -> list[str]:
-    cleaned = (item.strip().rstrip(_TRAILING) for item in items)
-    return [item for item in cleaned if item]
+    kept = [item.strip() for item in items if item.strip(_STOPS)]
+    return [item.rstrip(_STOPS) for item in kept[:-1]] + [
+        item.rstrip(_SEPARATORS) for item in kept[-1:]
+    ]
 
 
 def join_list(language: str, items: Sequence[str] | Iterable[str]) -> str:

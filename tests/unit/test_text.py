@@ -33,11 +33,12 @@ def test_lists_use_each_language_s_separator() -> None:
 
 
 def test_items_that_end_in_punctuation_never_double_the_separator() -> None:
-    assert join_clauses("zh", ["读懂注意力；", "写一个 demo。", ""]) == "读懂注意力；写一个 demo"
-    assert (
-        join_clauses("en", ["read the paper;", "write a demo."]) == "read the paper; write a demo"
-    )
+    assert join_clauses("zh", ["读懂注意力；", "写一个 demo。", ""]) == "读懂注意力；写一个 demo。"
+    assert join_clauses("zh", ["读论文。", "写代码；"]) == "读论文；写代码"
+    english = join_clauses("en", ["read the paper;", "write a demo."])
+    assert english == "read the paper; write a demo."
     assert join_list("zh", ["奶茶，", "散步、"]) == "奶茶、散步"
+    assert join_clauses("zh", ["能画出 CNN。"]) == "能画出 CNN。"  # one goal line stays as written
 
 
 def test_plural_forms_follow_cldr() -> None:
