@@ -127,6 +127,27 @@ class TestRewardMinimum:
         assert done.buttons == []
 
 
+class TestEnglishCounts:
+    """A one-minute block that meets the standard: every count of 1 takes the singular."""
+
+    @pytest.fixture
+    def bot_overrides(self) -> dict[str, Any]:
+        return {"COACH_REWARD_MIN_MINUTES": 1}
+
+    async def test_one_block_one_minute_one_day(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        ana = emulator.user(2002, first_name="Ana")
+        await _reply(ana, "/lang en")
+        started = await _reply(ana, "/block 1 CNN")
+        assert "1 minute, ends at" in started
+        done = await ana.next_message(timeout=15)
+        assert "Focus block complete: CNN (1 min)" in (done.text or "")
+        status = await _reply(ana, "/status")
+        assert "1 block completed, 1 minute" in status and "Streak: 1 day" in status
+        assert "1 blocks" not in status and "1 days" not in status
+
+
 async def test_notes_keep_line_breaks_and_reward_menu_edits(
     bot: RunningBot, emulator: BotApiEmulator
 ) -> None:
