@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Final, Literal
+from typing import Final
 
+from coach.catalogs import chart as chart_catalog
 from coach.catalogs import delivery as delivery_catalog
 from coach.catalogs import plan as plan_catalog
 from coach.catalogs import privacy as privacy_catalog
@@ -12,9 +13,9 @@ from coach.catalogs import quiz as quiz_catalog
 from coach.catalogs import schedule as schedule_catalog
 from coach.catalogs import tutor as tutor_catalog
 from coach.catalogs import vision as vision_catalog
+from coach.text import LANGUAGES, Language, format_message, normalize_language
 
-Language = Literal["zh", "en"]
-LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
+__all__ = ["CATALOGS", "LANGUAGES", "Language", "normalize_language", "t"]
 
 ZH: Final[dict[str, str]] = {
     "start.welcome": (
@@ -50,6 +51,7 @@ ZH: Final[dict[str, str]] = {
         "/help — 显示这条帮助"
     ),
     "lang.set": "好的，之后我用中文和你说话。",
+    "time.tomorrow": "明天 {time}",
     "lang.usage": "用法：/lang zh 或 /lang en",
     "tz.set": "时区已设为 {timezone}，现在是当地时间 {local_time}。",
     "tz.invalid": "“{value}” 不是有效的 IANA 时区名。请用“区域/城市”的形式，例如 Asia/Shanghai、Europe/Berlin、America/New_York。",
@@ -112,7 +114,8 @@ ZH: Final[dict[str, str]] = {
     "export.caption": "你的全部数据：{blocks} 个专注块、{notes} 条记录、{grants} 次奖励。",
     "text.unexpected": "我收到了，不过现在没有等你写小结的块。\n想记下来？用 /note 文本 写进今日记录；想开始学习？用 /block。/help 查看全部命令。",
     "text.too_long": "这条消息太长了（最多 {limit} 个字）。",
-    "command.unknown": "我不认识命令 {command}。\n\n{help}",
+    "command.unknown": "没有 {command} 这个命令。\n/help 查看全部命令。",
+    "command.suggest": "没有 {command} 这个命令——是想用 {suggestion} 吗？\n/help 查看全部命令。",
     "access.refused": "抱歉，这个学习教练只对受邀的学习者开放。",
     "error.generic": "抱歉，我这边出了点问题，刚才的操作没有完成。请稍后再试一次。",
     "unsupported": "我暂时只能处理文字消息、命令和图片。/help 查看我能做什么。",
@@ -153,6 +156,7 @@ EN: Final[dict[str, str]] = {
         "/help — this help"
     ),
     "lang.set": "Done — I'll speak English from now on.",
+    "time.tomorrow": "{time} tomorrow",
     "lang.usage": "Usage: /lang zh or /lang en",
     "tz.set": "Timezone set to {timezone}; it is {local_time} there now.",
     "tz.invalid": "“{value}” is not an IANA timezone name. Use the Area/City form, e.g. Asia/Shanghai, Europe/Berlin, America/New_York.",
@@ -160,12 +164,12 @@ EN: Final[dict[str, str]] = {
     "block.default_topic": "focus",
     "block.started": (
         "⏱ Focus block started: {topic}\n"
-        "{minutes} minutes, ends at {end}.\n"
+        "{minutes:one=# minute|other=# minutes}, ends at {end}.\n"
         "Work first; keep the last 10–15 minutes for 3 keywords or 3 lines. Phone on silent — you've got this!"
     ),
     "block.usage": "Usage: /block [minutes] [topic], minutes 1–180, 45 by default. Example: /block 45 ViT patch embedding",
     "block.bad_minutes": "A block lasts 1 to 180 minutes; you gave “{value}”.\nUsage: /block [minutes] [topic]",
-    "block.topic_too_long": "A topic has at most {limit} characters; please shorten it.",
+    "block.topic_too_long": "A topic has at most {limit:one=# character|other=# characters}; please shorten it.",
     "block.already_running": "A focus block is already running: {topic}, {remaining} min left (ends at {end}). One block at a time — /cancel it or press “Finish early”.",
     "block.button_finish": "✅ Finish early",
     "block.button_cancel": "✖️ Cancel",
@@ -179,7 +183,7 @@ EN: Final[dict[str, str]] = {
         "Now take 10–15 minutes for the recap: just send a message (or /recap text) — 3 keywords or 3 lines."
     ),
     "block.finished_early": (
-        "✅ Finished early: {topic}, {worked} minutes of work.\n\n"
+        "✅ Finished early: {topic}, {worked:one=# minute|other=# minutes} of work.\n\n"
         "Now the recap: just send a message (or /recap text) — 3 keywords or 3 lines."
     ),
     "block.cancelled": "Cancelled: {topic}. That's fine — start another block when you're ready, even if it's just getting through one.",
@@ -187,7 +191,7 @@ EN: Final[dict[str, str]] = {
     "block.not_running": "This focus block has already ended.",
     "button.stale": "This button no longer works.",
     "reward.offer": "🎁 Pick your reward and take it now:",
-    "reward.none_short": "This time you worked {worked} minutes, less than {min}, so no reward — rewards belong to full blocks. The next one earns it!",
+    "reward.none_short": "This time you worked {worked:one=# minute|other=# minutes}, less than {min}, so no reward — rewards belong to full blocks. The next one earns it!",
     "reward.granted": "🎁 Enjoy: {title}! The reward is recorded against this block.",
     "reward.already": "This block's reward was already taken: {title}.",
     "reward.not_earned": "This block has no reward to take.",
@@ -198,24 +202,25 @@ EN: Final[dict[str, str]] = {
     "rewards.usage": "Usage: /rewards to view; /rewards add name; /rewards remove number",
     "rewards.added": "Added to your reward menu: {title}",
     "rewards.removed": "Removed from your reward menu: {title}",
-    "rewards.bad_index": "There is no item “{value}”. The menu has {count} items; use a number from 1 to {count}.",
-    "rewards.title_too_long": "A reward name has at most {limit} characters.",
-    "rewards.menu_full": "The reward menu holds at most {limit} items; remove one first.",
+    "rewards.bad_index": "There is no item “{value}”. The menu has {count:one=# item|other=# items}; use {count:one=1|other=a number from 1 to #}.",
+    "rewards.title_too_long": "A reward name has at most {limit:one=# character|other=# characters}.",
+    "rewards.menu_full": "The reward menu holds at most {limit:one=# item|other=# items}; remove one first.",
     "recap.saved": "📝 Recap saved to “{topic}”.",
     "recap.usage": "Usage: /recap your recap (3 keywords or 3 lines)",
     "recap.no_block": "There is no completed block waiting for a recap. To log what you learned today, use /note text.",
     "note.saved": "📒 Added to the log of {date} (entry {count} today).",
     "note.usage": "Usage: /note what you learned today (3 sentences are plenty)",
-    "note.too_long": "A note has at most {limit} characters; please split it.",
+    "note.too_long": "A note has at most {limit:one=# character|other=# characters}; please split it.",
     "status.running": "⏱ Running: {topic}, {remaining} min left (ends at {end})",
     "status.idle": "No block is running.",
-    "status.today": "Today ({date}): {blocks} blocks completed, {minutes} minutes",
-    "status.streak": "Streak: {days} days",
+    "status.today": "Today ({date}): {blocks:one=# block|other=# blocks} completed, {minutes:one=# minute|other=# minutes}",
+    "status.streak": "Streak: {days:one=# day|other=# days}",
     "status.streak_none": "Streak: 0 days — finish a block today to start one!",
-    "export.caption": "All your data: {blocks} focus blocks, {notes} notes, {grants} rewards.",
+    "export.caption": "All your data: {blocks:one=# focus block|other=# focus blocks}, {notes:one=# note|other=# notes}, {grants:one=# reward|other=# rewards}.",
     "text.unexpected": "Got it — but no block is waiting for a recap right now.\nTo keep it, use /note text for today's log; to study, use /block. /help lists every command.",
-    "text.too_long": "That message is too long (at most {limit} characters).",
-    "command.unknown": "I don't know the command {command}.\n\n{help}",
+    "text.too_long": "That message is too long (at most {limit:one=# character|other=# characters}).",
+    "command.unknown": "There is no {command} command.\n/help lists every command.",
+    "command.suggest": "There is no {command} command — did you mean {suggestion}?\n/help lists every command.",
     "access.refused": "Sorry, this study coach is open to invited learners only.",
     "error.generic": "Sorry, something went wrong on my side and that action was not completed. Please try again in a moment.",
     "unsupported": "For now I understand text messages, commands and photos. /help shows what I can do.",
@@ -231,6 +236,7 @@ FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
     vision_catalog,
     delivery_catalog,
     privacy_catalog,
+    chart_catalog,
 )
 
 
@@ -248,19 +254,12 @@ def _merge(language: Language, core: dict[str, str]) -> dict[str, str]:
 CATALOGS: Final[dict[Language, dict[str, str]]] = {"zh": _merge("zh", ZH), "en": _merge("en", EN)}
 
 
-def normalize_language(value: str | None, default: Language = "zh") -> Language:
-    """Map a language tag such as `en-US` or `zh-hans` to a supported language."""
-    if not value:
-        return default
-    head = value.strip().lower().split("-")[0].split("_")[0]
-    if head == "en":
-        return "en"
-    if head == "zh":
-        return "zh"
-    return default
-
-
 def t(language: str, key: str, **values: object) -> str:
-    """The message `key` in `language`, with its placeholders filled in."""
-    catalog = CATALOGS[normalize_language(language)]
-    return catalog[key].format(**values) if values else catalog[key]
+    """The message `key` in `language`, with its placeholders filled in.
+
+    A count's placeholder may list plural forms (`{days:one=# day|other=# days}`); the
+    language's CLDR plural rules pick one (see coach.text).
+    """
+    language = normalize_language(language)
+    template = CATALOGS[language][key]
+    return format_message(language, template, values) if values else template

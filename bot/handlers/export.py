@@ -6,7 +6,7 @@ import json
 
 from bot.handling import Turn, handler
 from coach.messages import t
-from coach.privacy.export import study_export
+from coach.privacy.export import export_document
 from coach.replies import Reply
 
 
@@ -14,8 +14,7 @@ from coach.replies import Reply
 async def export(turn: Turn) -> Reply:
     """Send everything stored about the learner as `study-coach-export-<date>.json`."""
     services = turn.services
-    profile, document = await services.coach.export(turn.session, turn.who)
-    document.update(await study_export(turn.session, profile.user_id))
+    profile, document = await export_document(turn.session, services.learners, turn.who)
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     today = services.learners.local_today(profile).isoformat()
     caption = t(

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from telegram.ext import CommandHandler
+
 from bot.handling import Turn, handler
+from coach import commands
 from coach.messages import t
 from coach.replies import Answer
 
 
 @handler
 async def unknown_command(turn: Turn) -> str:
-    """Name the unknown command and show the usage."""
-    language = await turn.language()
-    command = (turn.message.text or "").split()[0][:64]
-    return t(language, "command.unknown", command=command, help=t(language, "help"))
+    """Say the command is unknown, suggesting the closest one the bot has."""
+    known = {
+        name
+        for handlers in turn.context.application.handlers.values()
+        for registered in handlers
+        if isinstance(registered, CommandHandler)
+        for name in registered.commands
+    }
+    return commands.unknown_command(await turn.language(), turn.message.text or "", known)
 
 
 @handler

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from coach.blocks.views import BlockEnding, BlockView, RewardsOverview, StatusReport
 from coach.learners.profile import Profile
@@ -15,11 +15,23 @@ def topic_of(profile: Profile, block: BlockView) -> str:
 
 
 def local_time(profile: Profile, instant: datetime, now: datetime | None = None) -> str:
-    """`HH:MM` in the learner's zone, with the date when it is not today."""
+    """`HH:MM` in the learner's zone; when it is not today (given `now`), with its day.
+
+    Tomorrow is named (`明天 00:19`, `00:19 tomorrow`); another day shows `MM-DD`, and a day
+    in another year `YYYY-MM-DD`.
+    """
     local = instant.astimezone(profile.zone)
-    if now is not None and local.date() != now.astimezone(profile.zone).date():
+    clock = local.strftime("%H:%M")
+    if now is None:
+        return clock
+    today = now.astimezone(profile.zone).date()
+    if local.date() == today:
+        return clock
+    if local.date() == today + timedelta(days=1):
+        return t(profile.language, "time.tomorrow", time=clock)
+    if local.year == today.year:
         return local.strftime("%m-%d %H:%M")
-    return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def block_started(profile: Profile, block: BlockView) -> str:

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,6 @@ from coach.blocks.views import (
 from coach.clock import Clock
 from coach.learners.profile import Identity, Profile, profile_of
 from coach.learners.registry import Learners
-from coach.vision.service import export_exchanges
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,
@@ -431,61 +429,3 @@ class Coach:
             title = existing.title if existing else ""
             return RewardRefused(profile, "reward.already", {"title": title})
         return RewardGranted(profile, item.title)
-
-    # -- export -----------------------------------------------------------------------------
-
-    async def export(self, session: AsyncSession, who: Identity) -> tuple[Profile, dict[str, Any]]:
-        """Everything stored about the learner, as a JSON-ready document."""
-        user = await self.learners.user(session, who)
-        blocks = await BlockRepository(session).all_for_user(user.id)
-        rewards = RewardRepository(session)
-        notes = await NoteRepository(session).all_for_user(user.id)
-        document = {
-            "format": "study-coach-export/1",
-            "exported_at": _iso(self.clock.now()),
-            "user": {
-                "telegram_id": user.id,
-                "first_name": user.first_name,
-                "language": user.language,
-                "timezone": user.timezone,
-                "created_at": _iso(user.created_at),
-            },
-            "focus_blocks": [
-                {
-                    "id": block.id,
-                    "topic": block.topic,
-                    "planned_minutes": block.planned_minutes,
-                    "status": block.status.value,
-                    "started_at": _iso(block.started_at),
-                    "planned_end_at": _iso(block.planned_end_at),
-                    "finished_at": _iso(block.finished_at),
-                    "local_date": block.local_date.isoformat(),
-                    "recap": block.recap,
-                    "late": block.late,
-                }
-                for block in blocks
-            ],
-            "reward_menu": [item.title for item in await rewards.menu(user.id)],
-            "reward_grants": [
-                {
-                    "block_id": grant.block_id,
-                    "title": grant.title,
-                    "granted_at": _iso(grant.granted_at),
-                }
-                for grant in reversed(await rewards.grants(user.id))
-            ],
-            "daily_notes": [
-                {
-                    "local_date": note.local_date.isoformat(),
-                    "text": note.text,
-                    "created_at": _iso(note.created_at),
-                }
-                for note in notes
-            ],
-            "vision_exchanges": await export_exchanges(session, user.id),
-        }
-        return profile_of(user), document
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

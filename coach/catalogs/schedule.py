@@ -20,14 +20,14 @@ ZH: Final[dict[str, str]] = {
         "修改方法（也可以点下面的按钮）：\n"
         "/settings nudge 08:30 — 每日提醒时间\n"
         "/settings recap 21:30 — 晚间回顾时间\n"
-        "/settings weekly sun 20:00 — 每周总结（mon..sun 或 周一..周日）\n"
+        "/settings weekly sun 20:00 — 每周总结（星期写 mon..sun 或 周一..周日；只写 20:00 就保留原来的星期）\n"
         "/settings nudge off — 关闭某一项（recap、weekly 同理）\n"
         "/settings tz Asia/Shanghai — 时区\n"
         "/settings pause 7 — 暂停 7 天（度假）；/settings resume — 恢复"
     ),
     "schedule.unknown_setting": "我不认识 “{value}” 这个设置。\n\n{usage}",
     "schedule.bad_time": "“{value}” 不是有效的时间，请用 24 小时制的 HH:MM，例如 /settings {kind} 08:30。",
-    "schedule.bad_weekly": "“{value}” 不对。用法：/settings weekly 星期 HH:MM，例如 /settings weekly sun 20:00（星期可以写 mon..sun 或 周一..周日）。",
+    "schedule.bad_weekly": "“{value}” 不对。用法：/settings weekly 星期 HH:MM，例如 /settings weekly sun 20:00（星期可以写 mon..sun 或 周一..周日）；只写 HH:MM 就保留原来的星期。",
     "schedule.bad_pause": "暂停天数要在 1 到 {max} 之间，例如 /settings pause 7。",
     "schedule.tz_usage": "用法：/settings tz 区域/城市，例如 /settings tz Asia/Shanghai",
     "schedule.kind_nudge": "每日提醒",
@@ -124,15 +124,15 @@ EN: Final[dict[str, str]] = {
         "To change them (or use the buttons below):\n"
         "/settings nudge 08:30 — the morning nudge\n"
         "/settings recap 21:30 — the evening recap\n"
-        "/settings weekly sun 20:00 — the weekly summary (mon..sun)\n"
+        "/settings weekly sun 20:00 — the weekly summary (days mon..sun; 20:00 alone keeps the day)\n"
         "/settings nudge off — switch one off (recap and weekly alike)\n"
         "/settings tz Asia/Shanghai — your timezone\n"
         "/settings pause 7 — pause for 7 days (vacation); /settings resume — resume"
     ),
     "schedule.unknown_setting": "I don't know the setting “{value}”.\n\n{usage}",
     "schedule.bad_time": "“{value}” is not a valid time; use 24-hour HH:MM, e.g. /settings {kind} 08:30.",
-    "schedule.bad_weekly": "“{value}” doesn't work. Usage: /settings weekly DAY HH:MM, e.g. /settings weekly sun 20:00 (days mon..sun).",
-    "schedule.bad_pause": "A pause lasts 1 to {max} days, e.g. /settings pause 7.",
+    "schedule.bad_weekly": "“{value}” doesn't work. Usage: /settings weekly DAY HH:MM, e.g. /settings weekly sun 20:00 (days mon..sun); HH:MM alone keeps the day.",
+    "schedule.bad_pause": "A pause lasts 1 to {max:one=# day|other=# days}, e.g. /settings pause 7.",
     "schedule.tz_usage": "Usage: /settings tz Area/City, e.g. /settings tz Asia/Shanghai",
     "schedule.kind_nudge": "morning nudge",
     "schedule.kind_recap": "evening recap",
@@ -140,14 +140,14 @@ EN: Final[dict[str, str]] = {
     "schedule.time_set": "✅ The {what} is now at {rule}. Next: {next}.",
     "schedule.switched_off": "✅ The {what} is off. To switch it back on, send /settings {kind} HH:MM.",
     "schedule.tz_set": "✅ Timezone set to {timezone}; it is {local_time} there now. Every reminder follows the new timezone.",
-    "schedule.pause_set": "⏸ Enjoy the break! No reminders from today until {last} ({days} days), and your streak won't break. Send /settings resume any time.",
+    "schedule.pause_set": "⏸ Enjoy the break! No reminders from today until {last} ({days:one=# day|other=# days}), and your streak won't break. Send /settings resume any time.",
     "schedule.resumed": "▶️ Welcome back — reminders are on again. Next morning nudge: {next}.",
     "schedule.not_paused": "Nothing is paused; reminders run as usual.",
     "schedule.never": "—",
     "schedule.button_nudge": "🌅 Nudge {time}",
     "schedule.button_recap": "🌙 Recap {time}",
     "schedule.button_weekly": "📊 Weekly {time}",
-    "schedule.button_pause": "⏸ Pause {days} days",
+    "schedule.button_pause": "⏸ Pause {days:one=# day|other=# days}",
     "schedule.button_resume": "▶️ Resume",
     "schedule.button_off": "Off",
     "schedule.button_back": "← Back",
@@ -164,46 +164,46 @@ EN: Final[dict[str, str]] = {
     "schedule.nudge": "🌅 Good morning, {name}! Today's Minimum Viable Day: one focus block.",
     "schedule.nudge_suggestion": "Suggested for today: {suggestion}",
     "schedule.nudge_framing": "On a day you don't feel like it, ask only this: get through one block. The button below starts 45 minutes.",
-    "schedule.nudge_done": "🎉 {name}, you've already finished {blocks} focus blocks today ({minutes} minutes) — the Minimum Viable Day is done! Start another if you like; resting is fine too.",
+    "schedule.nudge_done": "🎉 {name}, you've already finished {blocks:one=# focus block|other=# focus blocks} today ({minutes:one=# minute|other=# minutes}) — the Minimum Viable Day is done! Start another if you like; resting is fine too.",
     "schedule.plan_week": "week {week} · {theme}",
     "schedule.plan_item": "week {week} “{title}” · item {position}: {item} (then /check {position})",
-    "schedule.nudge_reviews": "{count} quiz cards are due for review: /quiz takes a few minutes.",
+    "schedule.nudge_reviews": "{count:one=# quiz card is|other=# quiz cards are} due for review: /quiz takes a few minutes.",
     "schedule.button_start_block": "▶️ Start a 45-minute block",
-    "schedule.late": "⏰ This message is {minutes} minutes late: it was due at {time}, while I was offline.",
+    "schedule.late": "⏰ This message is {minutes:one=# minute|other=# minutes} late: it was due at {time}, while I was offline.",
     # The evening recap
     "schedule.recap_title": "🌙 Today's recap ({date})",
-    "schedule.recap_totals": "{blocks} focus blocks, {minutes} minutes:",
+    "schedule.recap_totals": "{blocks:one=# focus block|other=# focus blocks}, {minutes:one=# minute|other=# minutes}:",
     "schedule.recap_block": "• {time} {topic} ({minutes} min)",
     "schedule.recap_block_recap": "  recap: {recap}",
     "schedule.recap_notes": "Today's log:",
     "schedule.recap_rewards": "🎁 Rewards: {rewards}",
-    "schedule.recap_streak": "🔥 Streak: {days} days",
+    "schedule.recap_streak": "🔥 Streak: {days:one=# day|other=# days}",
     "schedule.recap_well_done": "The Minimum Viable Day is done — well done. Rest well!",
     "schedule.recap_nothing": "No focus block today — that's fine, it isn't a failure.",
-    "schedule.recap_notes_count": "You did write {count} notes, though: any output is a win.",
+    "schedule.recap_notes_count": "You did write {count:one=# note|other=# notes}, though: any output is a win.",
     "schedule.recap_smallest_step": "If you have a little energy left, do just the smallest thing: write three sentences into today's log with /note (say, about a paper or video you saw). Or start a block now.",
-    "schedule.recap_streak_open": "Your streak is {days} days; one block today keeps it going.",
+    "schedule.recap_streak_open": "Your streak is {days:one=# day|other=# days}; one block today keeps it going.",
     # The weekly summary
     "schedule.weekly_title": "📊 Week {week} summary ({first} – {last})",
-    "schedule.weekly_totals": "{blocks} focus blocks, {minutes} minutes; active on {active}/7 days",
-    "schedule.weekly_streak": "🔥 Streak: {days} days",
+    "schedule.weekly_totals": "{blocks:one=# focus block|other=# focus blocks}, {minutes:one=# minute|other=# minutes}; active on {active}/7 days",
+    "schedule.weekly_streak": "🔥 Streak: {days:one=# day|other=# days}",
     "schedule.weekly_longest": "⏱ Longest block: {topic} ({minutes} min, {date})",
-    "schedule.weekly_rewards": "🎁 {count} rewards: {rewards}",
+    "schedule.weekly_rewards": "🎁 {count:one=# reward|other=# rewards}: {rewards}",
     "schedule.weekly_no_rewards": "🎁 No rewards taken this week",
     "schedule.weekly_empty": "No completed focus block this week. Next week, start with just one.",
-    "schedule.weekly_plan": "✅ Plan checklist: {done}/{total} items",
+    "schedule.weekly_plan": "✅ Plan checklist: {done}/{total:one=# item|other=# items}",
     "schedule.weekly_quiz": "🧠 Quiz accuracy: {percent}% ({correct}/{answered})",
     "schedule.weekly_demo": "🖼 Demo record: {entries}",
     "schedule.weekly_draft": "📝 A Markdown draft of your Week {week} summary in the plan's format — paste it at the end of the plan and edit.",
     "schedule.draft_heading": "## Week {week} summary",
     "schedule.draft_done": "- Done: {summary}",
-    "schedule.draft_done_summary": "{blocks} focus blocks, {minutes} minutes ({topics}).",
+    "schedule.draft_done_summary": "{blocks:one=# focus block|other=# focus blocks}, {minutes:one=# minute|other=# minutes} ({topics}).",
     "schedule.draft_done_none": "no completed focus block this week.",
     "schedule.draft_confused": "- Still confused: {text}",
     "schedule.draft_next": "- To add next week: {text}",
     "schedule.draft_placeholder": "(to fill in)",
     "schedule.draft_note": "log",
-    "schedule.draft_plan": "plan checklist {done}/{total} items",
+    "schedule.draft_plan": "plan checklist {done}/{total:one=# item|other=# items}",
     "schedule.draft_quiz": "quiz accuracy {percent}% ({correct}/{answered})",
     "schedule.draft_demo": "demo: {entry}",
     # /week

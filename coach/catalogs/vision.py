@@ -65,7 +65,7 @@ EN: Final[dict[str, str]] = {
         "{forms}\n"
         "Each photo of an album is asked once; images sent as files work too.\n\n"
         "{models}\n"
-        "Used today: {used}/{limit} photos."
+        "Used today: {used}/{limit:one=# photo|other=# photos}."
     ),
     "vision.help_unavailable": (
         "📷 Photos (the CLIP / multimodal demos of weeks 3–4)\n"
@@ -88,7 +88,7 @@ EN: Final[dict[str, str]] = {
     "vision.status_none": "not configured",
     "vision.status_down": "The photo model server can't be reached right now",
     "vision.not_configured": "📷 I can't look at photos yet: no vision model is set up. Once I can, caption a photo with a few labels (cat | dog | a bowl of noodles) and I'll say which fits best, or with a question and I'll answer it. /vision has examples.",
-    "vision.limit": "You've used today's {limit} photos — the limit protects the GPU. See you tomorrow!",
+    "vision.limit": "You've used today's {limit:one=# photo|other=# photos} — the limit protects the GPU. See you tomorrow!",
     "vision.too_big": "This file is over 20 MB, which bots can't download from Telegram. Please send a smaller image.",
     "vision.ranking": "🔍 CLIP ranking ({model}):\n{lines}",
     "vision.ranking_default": "🔍 No caption, so CLIP ranked the default labels ({model}):\n{lines}\n\nTo use your own labels, caption the photo like: cat | dog | a bowl of noodles.",
@@ -96,7 +96,7 @@ EN: Final[dict[str, str]] = {
     "vision.empty_answer": "(the model said nothing)",
     "vision.describe_prompt": "Describe this photo in two or three sentences.",
     "vision.error.unavailable": "I can't reach the photo model server right now, so I couldn't look at this one. Please send it again a little later.",
-    "vision.error.timeout": "The vision model didn't answer within {seconds} seconds, so I gave up this time. Try again later, or with a smaller image.",
+    "vision.error.timeout": "The vision model didn't answer within {seconds:one=# second|other=# seconds}, so I gave up this time. Try again later, or with a smaller image.",
     "vision.error.bad_image": "I couldn't read this image (the file is damaged or in a format the model can't read). Try a JPEG or PNG.",
     "vision.error.too_large": "This image is too large for the vision model server. Please send a smaller one.",
     "vision.error.no_clip": "No CLIP model is available to rank labels right now. You can ask a question in the caption instead.",
@@ -104,9 +104,9 @@ EN: Final[dict[str, str]] = {
     "vision.error.download": "I couldn't download this image from Telegram; please send it again.",
     "vision.error.failed": "The vision model ran into an error and gave no answer. Please try again later.",
     "vision.error.too_few_labels": "Give at least two labels separated by |, e.g. cat | dog | a bowl of noodles",
-    "vision.error.too_many_labels": "At most {limit} labels, please remove some.",
-    "vision.error.label_too_long": "A label has at most {limit} characters.",
-    "vision.error.question_too_long": "A question has at most {limit} characters; please shorten it.",
+    "vision.error.too_many_labels": "At most {limit:one=# label|other=# labels}, please remove some.",
+    "vision.error.label_too_long": "A label has at most {limit:one=# character|other=# characters}.",
+    "vision.error.question_too_long": "A question has at most {limit:one=# character|other=# characters}; please shorten it.",
     "vision.md_heading": "CLIP / VLM demo record",
     "vision.md_columns": "| time | photo | asked | the model's answer | model | latency |",
     "vision.md_empty": "No photo exchanges in this period.",

@@ -15,6 +15,7 @@ from coach.plan.planner import (
     TodaySuggestion,
     WeekView,
 )
+from coach.text import join_clauses, join_list
 
 MAX_ITEM_TEXT = 160
 MAX_MESSAGE = 4000
@@ -45,7 +46,7 @@ def week(view: WeekView) -> str:
             t(
                 language,
                 "plan.goal",
-                goal=plan_week.goal.replace("\n", "；" if language == "zh" else "; "),
+                goal=join_clauses(language, plan_week.goal.splitlines()),
             )
         )
     if plan_week.deliverable:
@@ -174,7 +175,7 @@ def no_such_item(outcome: NoSuchItem) -> str:
 
 def no_such_week(outcome: NoSuchWeek) -> str:
     """`/plan N` for a week the plan does not have."""
-    weeks = ", ".join(str(number) for number in outcome.weeks)
+    weeks = join_list(outcome.profile.language, [str(number) for number in outcome.weeks])
     return t(outcome.profile.language, "plan.no_such_week", week=outcome.number, weeks=weeks)
 
 

@@ -1,7 +1,9 @@
 """Forgetting a learner: all of their data goes, but only after they confirmed it.
 
 Every learner table references `users` with ON DELETE CASCADE, so deleting the user row
-deletes the rest, including tables that later features add (a test checks each one).
+deletes the rest, including tables that later features add (a test checks each one). The
+confirmation names what goes: FORGOTTEN_DATA ties each kind it names to its tables, and a
+test fails when a table holding learner data is named by none.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +19,19 @@ from coach.clock import Clock
 from coach.learners.profile import Identity, Profile
 from coach.learners.registry import Learners
 from db.repositories import UserRepository
+
+# Each kind of data the confirmation names (its `privacy.data.*` message) and its tables.
+FORGOTTEN_DATA: Final[dict[str, tuple[str, ...]]] = {
+    "privacy.data.profile": ("users",),
+    "privacy.data.blocks": ("focus_blocks",),
+    "privacy.data.notes": ("daily_notes",),
+    "privacy.data.rewards": ("reward_items", "reward_grants"),
+    "privacy.data.plan": ("study_plans", "plan_ticks"),
+    "privacy.data.quiz": ("quiz_cards", "quiz_prompts"),
+    "privacy.data.conversation": ("coach_messages",),
+    "privacy.data.schedule": ("schedules", "scheduled_deliveries", "schedule_pauses"),
+    "privacy.data.photos": ("vision_exchanges",),
+}
 
 # A confirmation button works this long, and only for the latest /forget.
 CONFIRM_WINDOW = timedelta(minutes=10)

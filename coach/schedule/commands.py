@@ -30,7 +30,10 @@ class ShowSettings:
 
 @dataclass(frozen=True)
 class SetTime:
-    """`/settings nudge|recap HH:MM` or `/settings weekly DAY HH:MM`."""
+    """`/settings nudge|recap HH:MM` or `/settings weekly [DAY] HH:MM`.
+
+    A weekly rule without a weekday keeps the day the summary had.
+    """
 
     kind: ScheduleKind
     rule: Rule
@@ -92,7 +95,9 @@ def _parse_time(kind: ScheduleKind, value: str) -> SetTime | SwitchOff:
     if value.lower() in _OFF_WORDS:
         return SwitchOff(kind)
     if kind == ScheduleKind.WEEKLY:
-        rule = parse_weekly(value)
+        # `HH:MM` alone (the form the picker and the switched-off reply suggest) keeps the day.
+        clock = parse_clock(value)
+        rule = Rule(clock) if clock is not None else parse_weekly(value)
         if rule is None:
             raise ArgumentError("schedule.bad_weekly", value=value[:40])
         return SetTime(kind, rule)

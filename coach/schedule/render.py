@@ -11,6 +11,7 @@ from coach.messages import t
 from coach.schedule.digests import DayRecap, NudgeDigest, WeeklySummary
 from coach.schedule.service import ScheduleEntry, ScheduleOverview
 from coach.schedule.times import Rule, ScheduleKind, format_clock
+from coach.text import join_list
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -25,7 +26,7 @@ def clip(text: str, limit: int) -> str:
 
 def join(language: str, items: Sequence[str]) -> str:
     """A list in running text: 、 between Chinese items, commas between English ones."""
-    return ("、" if language == "zh" else ", ").join(items)
+    return join_list(language, items)
 
 
 def weekday_name(language: str, weekday: int) -> str:

@@ -150,11 +150,19 @@ class Scheduler:
     async def set_time(
         self, session: AsyncSession, who: Identity, kind: ScheduleKind, rule: Rule
     ) -> ScheduleOverview:
-        """Move one kind to a new local time (and weekday, for the weekly summary); switch it on."""
+        """Move one kind to a new local time (and weekday, for the weekly summary); switch it on.
+
+        A weekly rule without a weekday (`/settings weekly 20:00`) keeps the day it had.
+        """
         user = await self._user(session, who)
         schedule = (await self._schedules(session, user))[kind]
         schedule.local_minutes = rule.local_minutes
-        schedule.weekday = rule.weekday if kind == ScheduleKind.WEEKLY else None
+        if kind != ScheduleKind.WEEKLY:
+            schedule.weekday = None
+        elif rule.weekday is not None:
+            schedule.weekday = rule.weekday
+        elif schedule.weekday is None:
+            schedule.weekday = self.config.defaults.weekly.weekday
         schedule.enabled = True
         await self._arm(session, user, [schedule])
         return await self._overview(session, user)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from coach.messages import t
 from coach.schedule.digests import WeeklySummary
 from coach.schedule.render import join
+from coach.text import join_clauses
 
 _CONFUSED = (
     "困惑",
@@ -51,7 +52,7 @@ def _is_next(line: str) -> bool:
 def weekly_draft(summary: WeeklySummary) -> str:
     """The Markdown text of the week's 小结 draft."""
     language = summary.profile.language
-    separator, colon = ("；", "：") if language == "zh" else ("; ", ": ")
+    colon = "：" if language == "zh" else ": "
     confused: list[str] = []
     upcoming: list[str] = []
     details: list[str] = []
@@ -69,7 +70,7 @@ def weekly_draft(summary: WeeklySummary) -> str:
             else:
                 kept.append(line)
         if kept:
-            details.append(f"  - {prefix}{colon}{separator.join(kept)}")
+            details.append(f"  - {prefix}{colon}{join_clauses(language, kept)}")
 
     for block in summary.blocks:
         topic = block.topic or t(language, "block.default_topic")
@@ -84,8 +85,12 @@ def weekly_draft(summary: WeeklySummary) -> str:
         t(language, "schedule.draft_done", summary=_done_summary(summary)),
         *details,
         *_section_items(summary),
-        t(language, "schedule.draft_confused", text=separator.join(confused) or placeholder),
-        t(language, "schedule.draft_next", text=separator.join(upcoming) or placeholder),
+        t(
+            language,
+            "schedule.draft_confused",
+            text=join_clauses(language, confused) or placeholder,
+        ),
+        t(language, "schedule.draft_next", text=join_clauses(language, upcoming) or placeholder),
     ]
     demo = summary.sections.demo_record
     if demo is not None and demo.markdown:

@@ -26,8 +26,13 @@ async def test_bad_arguments_and_unknown_commands_get_usage(
     lin = emulator.user(1001, first_name="Lin")
     assert "时长要在 1 到 180 分钟之间，你给的是 “500”" in await _reply(lin, "/block 500 too long")
     assert "时长要在 1 到 180 分钟之间" in await _reply(lin, "/block 0")
-    assert "不认识命令 /frobnicate" in await _reply(lin, "/frobnicate now")
-    assert "/block [分钟] [主题]" in await _reply(lin, "/frobnicate")
+    # An unknown command gets two lines, not the whole help; a typo gets the command meant.
+    assert (
+        await _reply(lin, "/frobnicate now") == "没有 /frobnicate 这个命令。\n/help 查看全部命令。"
+    )
+    assert await _reply(lin, "/stauts") == (
+        "没有 /stauts 这个命令——是想用 /status 吗？\n/help 查看全部命令。"
+    )
     assert "用法：/lang zh 或 /lang en" in await _reply(lin, "/lang klingon")
     assert "不是有效的 IANA 时区名" in await _reply(lin, "/timezone Mars/Base")
     assert "用法：/note" in await _reply(lin, "/note")
@@ -67,6 +72,9 @@ async def test_english_on_request_and_timezone_in_replies(
     assert "Running: DPO loss, 25 min left" in status
     assert "Cancelled: DPO loss" in await _reply(ana, "/cancel")
     assert "Streak: 0 days" in await _reply(ana, "/status")
+    assert await _reply(ana, "/setings") == (
+        "There is no /setings command — did you mean /settings?\n/help lists every command."
+    )
 
 
 async def test_language_buttons_switch_language(bot: RunningBot, emulator: BotApiEmulator) -> None:
@@ -119,6 +127,27 @@ class TestRewardMinimum:
         assert done.buttons == []
 
 
+class TestEnglishCounts:
+    """A one-minute block that meets the standard: every count of 1 takes the singular."""
+
+    @pytest.fixture
+    def bot_overrides(self) -> dict[str, Any]:
+        return {"COACH_REWARD_MIN_MINUTES": 1}
+
+    async def test_one_block_one_minute_one_day(
+        self, bot: RunningBot, emulator: BotApiEmulator
+    ) -> None:
+        ana = emulator.user(2002, first_name="Ana")
+        await _reply(ana, "/lang en")
+        started = await _reply(ana, "/block 1 CNN")
+        assert "1 minute, ends at" in started
+        done = await ana.next_message(timeout=15)
+        assert "Focus block complete: CNN (1 min)" in (done.text or "")
+        status = await _reply(ana, "/status")
+        assert "1 block completed, 1 minute" in status and "Streak: 1 day" in status
+        assert "1 blocks" not in status and "1 days" not in status
+
+
 async def test_notes_keep_line_breaks_and_reward_menu_edits(
     bot: RunningBot, emulator: BotApiEmulator
 ) -> None:
@@ -138,6 +167,13 @@ async def test_notes_keep_line_breaks_and_reward_menu_edits(
         "第一句\n第二句\n第三句",
         "再来一句",
     ]
+    # Each instant in UTC and in the learner's zone (Asia/Shanghai by default).
+    note = document["daily_notes"][0]
+    assert note["created_at"].endswith("+00:00") and note["created_at_local"].endswith("+08:00")
+    assert [entry["kind"] for entry in document["schedule"]] == ["nudge", "recap", "weekly"]
+    weekly = document["schedule"][2]
+    assert weekly["weekday"] is not None and weekly["next_due_at_local"].endswith("+08:00")
+    assert document["schedule_pauses"] == []
 
 
 async def test_forged_button_data_changes_nothing(

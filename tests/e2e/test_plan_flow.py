@@ -83,7 +83,7 @@ async def test_other_weeks_start_dates_and_bad_input(
     lin = emulator.user(1001, first_name="Lin")
     week3 = (await _reply(lin, "/plan 3")).text or ""
     assert "第 3 周（共 6 周）：CLIP 与对比学习" in week3 and "这一周还没开始" in week3
-    assert "计划里没有第 9 周，现有的是第 1, 2, 3, 4, 5, 6 周" in await _text(lin, "/plan 9")
+    assert "计划里没有第 9 周，现有的是第 1、2、3、4、5、6 周。" in await _text(lin, "/plan 9")
     assert "不是有效日期" in await _text(lin, "/plan start 2026-13-01")
     assert "用法：" in await _text(lin, "/plan shuffle")
     started = (await _reply(lin, f"/plan start {_days_ago(15)}")).text or ""
@@ -118,6 +118,10 @@ async def test_importing_the_learner_s_plan_and_exporting_it_with_ticks(
     assert "第 3 周（共 6 周）：CLIP（图文对齐）" in (week.text or "")
     assert "计划来自你导入的 study-plan-stage1.md" in (week.text or "")
     assert "📦 可见成果：跑通官方/第三方 CLIP 推理" in (week.text or "")
+    # The seed's week 5 goal is three lines that each end in "；": joined once, not "；；".
+    week5 = (await _reply(lin, "/plan 5")).text or ""
+    assert "🎯 目标：懂得 SFT 是什么（监督微调）；知道 RL-based 方法" in week5
+    assert "；；" not in week5
 
     # A button of the replaced default plan no longer ticks anything.
     lin.press(old, old.buttons[0][1])

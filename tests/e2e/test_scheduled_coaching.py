@@ -416,6 +416,8 @@ async def test_settings_buttons_and_text_forms_change_the_schedule(
     assert "现在没有暂停" in await _reply(lin, "/settings resume")
     assert "晚间回顾改到 22:15" in await _reply(lin, "/settings recap 22:15")
     assert "每周总结改到 周六 19:30" in await _reply(lin, "/settings weekly 周六 19:30")
+    # The picker's hint, `/settings weekly HH:MM`: a new time on the same day.
+    assert "每周总结改到 周六 20:00" in await _reply(lin, "/settings weekly 20:00")
     assert "已关闭每周总结" in await _reply(lin, "/settings weekly off")
     assert "“25:61” 不是有效的时间" in await _reply(lin, "/settings nudge 25:61")
     assert "/settings weekly sun 20:00" in await _reply(lin, "/settings weekly someday")

@@ -120,6 +120,8 @@ async def test_forget_asks_first_then_deletes_every_row_of_the_learner_only(
     lin.send_text("/forget")
     ask = await lin.next_message()
     assert "永久删除" in (ask.text or "") and "/export" in (ask.text or "")
+    # It names what goes, one kind a line, with no vague catch-all.
+    assert "• 专注块和每个块的小结\n" in (ask.text or "") and "以后新功能" not in (ask.text or "")
     assert [text for text, _ in ask.buttons] == ["🗑 全部删除", "保留我的数据"]
     assert _data(await _snapshot(database_url, lin.id)) == _data(lin_before), "not before the press"
     lin.press(ask, "保留我的数据")

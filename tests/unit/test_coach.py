@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from coach.blocks.service import (
 from coach.blocks.views import BlockEnding
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
+from coach.privacy.export import export_document
 from coach.updates import HandledUpdates
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
@@ -243,12 +245,17 @@ async def test_export_holds_blocks_recaps_grants_and_notes(
         await coach.grant_reward(session, LIN, block_id, ending.reward_choices[0].item_id)
         await coach.add_note(session, LIN, "今日记录：读了 CLIP 摘要")
         await session.commit()
-        _, document = await coach.export(session, LIN)
+        _, document = await export_document(session, coach.learners, LIN)
     [block] = document["focus_blocks"]
     assert block["topic"] == "attention" and block["recap"] == "ViT: 196 patches"
     assert block["status"] == "completed"
     assert document["reward_grants"] == [
-        {"block_id": block_id, "title": "一杯奶茶 / 小零食", "granted_at": clock.now().isoformat()}
+        {
+            "block_id": block_id,
+            "title": "一杯奶茶 / 小零食",
+            "granted_at": clock.now().isoformat(),
+            "granted_at_local": clock.now().astimezone(ZoneInfo("Asia/Shanghai")).isoformat(),
+        }
     ]
     assert [note["text"] for note in document["daily_notes"]] == ["今日记录：读了 CLIP 摘要"]
 

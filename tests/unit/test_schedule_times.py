@@ -130,6 +130,9 @@ def test_settings_commands_parse_into_requests() -> None:
     assert parse_settings("nudge 08:30") == SetTime(ScheduleKind.NUDGE, Rule(510))
     assert parse_settings("recap 22:00") == SetTime(ScheduleKind.RECAP, Rule(1320))
     assert parse_settings("weekly sat 19:30") == SetTime(ScheduleKind.WEEKLY, Rule(1170, 5))
+    assert parse_settings("weekly 周六 19:30") == SetTime(ScheduleKind.WEEKLY, Rule(1170, 5))
+    # A time without a day: the scheduler keeps the day the summary had.
+    assert parse_settings("weekly 20:00") == SetTime(ScheduleKind.WEEKLY, Rule(1200))
     assert parse_settings("weekly off") == SwitchOff(ScheduleKind.WEEKLY)
     assert parse_settings("tz America/New_York") == SetTimezone("America/New_York")
     assert parse_settings("pause 7") == Pause(7)
@@ -142,7 +145,8 @@ def test_settings_commands_parse_into_requests() -> None:
     [
         ("nudge 25:00", "schedule.bad_time"),
         ("recap soon", "schedule.bad_time"),
-        ("weekly 20:00", "schedule.bad_weekly"),
+        ("weekly 25:00", "schedule.bad_weekly"),
+        ("weekly sun", "schedule.bad_weekly"),
         ("weekly funday 20:00", "schedule.bad_weekly"),
         ("pause 0", "schedule.bad_pause"),
         ("pause 365", "schedule.bad_pause"),

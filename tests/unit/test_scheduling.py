@@ -133,6 +133,20 @@ async def test_moving_the_nudge_later_after_it_was_sent_waits_for_tomorrow(
     assert overview.entry(ScheduleKind.NUDGE).next_due_at == datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
 
 
+async def test_a_weekly_time_without_a_day_keeps_the_day(
+    database: Database, coach: Coach, scheduler: Scheduler
+) -> None:
+    await _enroll(database, coach, scheduler, LIN)
+    async with database.session() as session:
+        await scheduler.set_time(session, LIN, ScheduleKind.WEEKLY, Rule(19 * 60, 5))
+        overview = await scheduler.set_time(session, LIN, ScheduleKind.WEEKLY, Rule(20 * 60))
+        await session.commit()
+    weekly = overview.entry(ScheduleKind.WEEKLY)
+    assert weekly.rule == Rule(20 * 60, 5)
+    # Saturday 2026-03-07, 20:00 in Shanghai.
+    assert weekly.next_due_at == datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+
+
 async def test_the_grace_window_decides_between_late_and_skipped(
     database: Database, coach: Coach, scheduler: Scheduler, clock: ManualClock
 ) -> None:

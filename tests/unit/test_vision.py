@@ -11,6 +11,7 @@ import pytest
 from coach.blocks.service import Coach, CoachConfig
 from coach.learners.profile import Identity, Profile
 from coach.learners.registry import LearnerDefaults, Learners
+from coach.privacy.export import export_document
 from coach.settings import Settings
 from coach.vision.client import LabelScore, VisionClient, VisionEndpoints, data_url, image_mime
 from coach.vision.render import clean_answer, demo_record_markdown, failure_text, reply_text
@@ -245,7 +246,7 @@ async def test_the_weekly_demo_record_lists_the_weeks_answers(
         week = await vision.exchanges_between(
             session, LIN.user_id, date(2026, 3, 2), date(2026, 3, 8)
         )
-        _, exported = await coach.export(session, LIN)
+        _, exported = await export_document(session, coach.learners, LIN)
     assert [e.status for e in week] == [
         ExchangeStatus.ANSWERED,
         ExchangeStatus.ANSWERED,
