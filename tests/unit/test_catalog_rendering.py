@@ -18,7 +18,7 @@ from coach.text import is_plural_spec, plural_forms
 # Placeholders that hold a number (counts, ordinals, limits).
 COUNTS = frozenset(
     {
-        "active", "answered", "blocks", "cards", "correct", "count", "current", "day", "days",
+        "active", "answered", "blocks", "found", "headings", "kept", "reset", "size", "cards", "correct", "count", "current", "day", "days",
         "done", "grants", "hit", "items", "limit", "max", "min", "minutes", "notes", "number",
         "percent", "points", "position", "questions", "remaining", "score", "seconds", "ticked",
         "total", "used", "week", "weeks", "worked",
@@ -73,6 +73,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "what": ("每日提醒", "morning nudge"),
     "when": ("明天 08:30", "tomorrow 08:30"),
     "data": ("专注块", "focus blocks"),
+    "encoding": ("GBK", "GBK"),
+    "explanation": ("注意力是加权平均。", "Attention is a weighted average."),
+    "forms": ("猫 | 狗", "cat | dog"),
 }
 SAMPLE_NUMBERS = (0, 1, 2)
 
