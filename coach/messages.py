@@ -6,6 +6,7 @@ from types import ModuleType
 from typing import Final, Literal
 
 from coach.catalogs import delivery as delivery_catalog
+from coach.catalogs import pictures as pictures_catalog
 from coach.catalogs import plan as plan_catalog
 from coach.catalogs import privacy as privacy_catalog
 from coach.catalogs import quiz as quiz_catalog
@@ -231,6 +232,7 @@ FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
     vision_catalog,
     delivery_catalog,
     privacy_catalog,
+    pictures_catalog,
 )
 
 

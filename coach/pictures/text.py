@@ -1,0 +1,30 @@
+"""The words drawn into pictures, in the learner's language (from `coach.catalogs.pictures`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coach.messages import normalize_language, t
+
+
+def plural(language: str, key: str, count: int, **values: object) -> str:
+    """`key_one` for exactly one, `key_other` otherwise: "1 block", "2 blocks"."""
+    form = "one" if count == 1 else "other"
+    return t(language, f"{key}_{form}", count=count, **values)
+
+
+def weekday(language: str, day: date, *, short: bool = False) -> str:
+    """周一 / Mon."""
+    key = "pictures.weekdays_short" if short else "pictures.weekdays"
+    return t(language, key).split()[day.weekday()]
+
+
+def month_day(language: str, day: date) -> str:
+    """3月2日 / Mar 2."""
+    month = t(language, "pictures.months").split()[day.month - 1]
+    return t(language, "pictures.month_day", month=month, day=day.day)
+
+
+def language_of(value: str | None) -> str:
+    """zh or en."""
+    return normalize_language(value)
