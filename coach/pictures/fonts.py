@@ -62,10 +62,9 @@ def font_family() -> str:
 @lru_cache(maxsize=1)
 def covered() -> frozenset[int]:
     """Every code point the font has a glyph for."""
-    from fontTools.ttLib import TTFont
+    from matplotlib.ft2font import FT2Font
 
-    with TTFont(str(font_path()), lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap())
+    return frozenset(FT2Font(str(font_path())).get_charmap())
 
 
 def drawable(text: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from coach.messages import normalize_language, t
+from coach.pictures.fonts import drawable
 
 
 def plural(language: str, key: str, count: int, **values: object) -> str:
@@ -28,3 +30,17 @@ def month_day(language: str, day: date) -> str:
 def language_of(value: str | None) -> str:
     """zh or en."""
     return normalize_language(value)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` on one line within `width` columns (a wide CJK character takes two), with "…".
+
+    Characters the font cannot draw are left out first (see `fonts.drawable`).
+    """
+    text = " ".join(drawable(text).split())
+    used = 0
+    for position, ch in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used > width:
+            return text[: max(0, position - 1)].rstrip() + "…"
+    return text

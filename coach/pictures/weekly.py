@@ -10,7 +10,6 @@ check what it shows.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +17,7 @@ from datetime import date
 from coach.digests import BlockLine, WeeklySummary
 from coach.messages import t
 from coach.pictures.canvas import INK, MUTED, finish, new_figure, style_axes
-from coach.pictures.fonts import drawable
-from coach.pictures.text import month_day, plural, weekday
+from coach.pictures.text import fit, month_day, plural, weekday
 
 CHART_METADATA_KEY = "study-coach-bars"
 # The Minimum Viable Day: one focus block of 35–45 minutes of work.
@@ -194,9 +192,7 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
 
     axes.axhline(data.standard_minutes, color=STANDARD, lw=1.2, ls=(0, (5, 3)), zorder=3)
     # The standard's label sits in the header, as a legend, where no bar can cover it.
-    figure.add_artist(
-        Line2D((0.04, 0.1), (0.845, 0.845), color=STANDARD, lw=1.2, ls=(0, (5, 3)))
-    )
+    figure.add_artist(Line2D((0.04, 0.1), (0.845, 0.845), color=STANDARD, lw=1.2, ls=(0, (5, 3))))
     figure.text(
         0.115,
         0.845,
@@ -225,7 +221,7 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     # Each day's topics under its date: x in data units, y in axes units.
     below = blended_transform_factory(axes.transData, axes.transAxes)
     for index, day in enumerate(data.days):
-        lines = [_fit(topic) for topic in day.topics[:MAX_TOPICS]]
+        lines = [fit(topic, TOPIC_WIDTH) for topic in day.topics[:MAX_TOPICS]]
         lines = [line for line in lines if line]
         if len(day.topics) > MAX_TOPICS:
             lines.append(f"+{len(day.topics) - MAX_TOPICS}")
@@ -294,14 +290,3 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     metadata = json.dumps({"days": days, "minutes": drawn, "blocks": blocks})
     picture = finish(figure, {CHART_METADATA_KEY: metadata})
     return WeeklyChart(picture.png, days, drawn, blocks, picture.texts)
-
-
-def _fit(text: str, width: int = TOPIC_WIDTH) -> str:
-    """`text` on one line within `width` columns (a wide CJK character takes two), with "…"."""
-    text = " ".join(drawable(text).split())
-    used = 0
-    for position, ch in enumerate(text):
-        used += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        if used > width:
-            return text[:position].rstrip() + "…"
-    return text
