@@ -30,10 +30,11 @@ GRID = "#D0D7DE"
 
 @dataclass(frozen=True)
 class Picture:
-    """A drawn PNG and every text drawn into it (for captions, tests and accessibility)."""
+    """A drawn PNG, every text drawn into it, and the font files those texts were set in."""
 
     png: bytes
     texts: tuple[str, ...]
+    font_files: frozenset[str] = frozenset()
 
 
 def new_figure(height_inches: float) -> tuple[Figure, str]:
@@ -49,6 +50,7 @@ def new_figure(height_inches: float) -> tuple[Figure, str]:
 
 def finish(figure: Figure, metadata: dict[str, str] | None = None) -> Picture:
     """Render to PNG (with `metadata` as PNG text chunks) and list the drawn texts."""
+    from matplotlib.font_manager import findfont
     from matplotlib.text import Text
 
     buffer = io.BytesIO()
@@ -60,12 +62,17 @@ def finish(figure: Figure, metadata: dict[str, str] | None = None) -> Picture:
         metadata=metadata or {},
         pil_kwargs={"compress_level": 1},
     )
-    texts = tuple(
-        text.get_text()
+    drawn = [
+        text
         for text in figure.findobj(Text)
         if isinstance(text, Text) and text.get_visible() and text.get_text()
+    ]
+    fonts = frozenset(
+        # matplotlib 3.11 returns a FontPath (a str with a face index); keep the path.
+        str(findfont(text.get_fontproperties(), fallback_to_default=False))
+        for text in drawn
     )
-    return Picture(buffer.getvalue(), texts)
+    return Picture(buffer.getvalue(), tuple(text.get_text() for text in drawn), fonts)
 
 
 def style_axes(axes: object, family: str) -> None:

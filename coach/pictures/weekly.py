@@ -81,6 +81,7 @@ class WeeklyChart:
     minutes: tuple[int, ...]
     blocks: tuple[int, ...]
     texts: tuple[str, ...] = ()
+    font_files: frozenset[str] = frozenset()
 
 
 def chart_data(
@@ -289,4 +290,4 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     blocks = tuple(day.blocks for day in data.days)
     metadata = json.dumps({"days": days, "minutes": drawn, "blocks": blocks})
     picture = finish(figure, {CHART_METADATA_KEY: metadata})
-    return WeeklyChart(picture.png, days, drawn, blocks, picture.texts)
+    return WeeklyChart(picture.png, days, drawn, blocks, picture.texts, picture.font_files)
