@@ -55,7 +55,13 @@ def font_family() -> str:
 
             path = font_path()
             font_manager.fontManager.addfont(str(path))
-            _family = font_manager.FontProperties(fname=str(path)).get_name()
+            # Debian's file is a collection (JP, KR, SC, TC, HK); the SC face draws the
+            # simplified forms a Chinese learner reads. The wheel's file has one face.
+            names = [
+                entry.name for entry in font_manager.fontManager.ttflist if entry.fname == str(path)
+            ]
+            simplified = [name for name in names if name.endswith(" SC")]
+            _family = (simplified or names)[0]
     return _family
 
 

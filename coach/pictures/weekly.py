@@ -132,8 +132,13 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     from matplotlib.transforms import blended_transform_factory
 
     language = data.language
-    figure, family = new_figure(4.7)
-    axes = figure.add_axes((0.12, 0.29, 0.85, 0.51))
+    # Layout in inches: the header, the bars, then the dates and up to four lines of topics
+    # under them; the picture is only as tall as the topics need.
+    topic_lines = [_topic_lines(day.topics) for day in data.days]
+    under = 0.62 + (0.16 * max(map(len, topic_lines)) + 0.08 if any(topic_lines) else 0.0)
+    height = 1.05 + 2.5 + under
+    figure, family = new_figure(height)
+    axes = figure.add_axes((0.12, under / height, 0.85, 2.5 / height))
     style_axes(axes, family)
     count = len(data.days)
     minutes = [day.minutes for day in data.days]
@@ -171,7 +176,7 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     colors = [MET if value >= data.standard_minutes else SHORT for value in minutes]
     bars = axes.bar(range(count), minutes, color=colors, width=0.62, zorder=2)
     for bar, day in zip(bars, data.days, strict=True):
-        if day.day == data.today:
+        if day.day == data.today and day.minutes:
             bar.set_edgecolor(TODAY)
             bar.set_linewidth(1.5)
         if day.blocks:
@@ -193,10 +198,13 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
 
     axes.axhline(data.standard_minutes, color=STANDARD, lw=1.2, ls=(0, (5, 3)), zorder=3)
     # The standard's label sits in the header, as a legend, where no bar can cover it.
-    figure.add_artist(Line2D((0.04, 0.1), (0.845, 0.845), color=STANDARD, lw=1.2, ls=(0, (5, 3))))
+    legend_y = 1 - 0.73 / height
+    figure.add_artist(
+        Line2D((0.04, 0.1), (legend_y, legend_y), color=STANDARD, lw=1.2, ls=(0, (5, 3)))
+    )
     figure.text(
         0.115,
-        0.845,
+        legend_y,
         t(language, "pictures.standard", minutes=data.standard_minutes),
         va="center",
         fontsize=8.5,
@@ -219,17 +227,13 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
             label.set_color(TODAY)
     axes.tick_params(axis="x", length=0, pad=4)
 
-    # Each day's topics under its date: x in data units, y in axes units.
-    below = blended_transform_factory(axes.transData, axes.transAxes)
-    for index, day in enumerate(data.days):
-        lines = [fit(topic, TOPIC_WIDTH) for topic in day.topics[:MAX_TOPICS]]
-        lines = [line for line in lines if line]
-        if len(day.topics) > MAX_TOPICS:
-            lines.append(f"+{len(day.topics) - MAX_TOPICS}")
+    # Each day's topics under its date: x in data units, y in inches from the bottom.
+    below = blended_transform_factory(axes.transData, figure.dpi_scale_trans)
+    for index, lines in enumerate(topic_lines):
         if lines:
             axes.text(
                 index,
-                -0.2,
+                under - 0.55,
                 "\n".join(lines),
                 transform=below,
                 ha="center",
@@ -256,7 +260,7 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     first, last = data.days[0].day, data.days[-1].day
     figure.text(
         0.04,
-        0.96,
+        1 - 0.17 / height,
         t(
             language,
             "pictures.weekly_title",
@@ -271,7 +275,7 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     )
     figure.text(
         0.04,
-        0.905,
+        1 - 0.45 / height,
         t(
             language,
             "pictures.weekly_totals",
@@ -291,3 +295,11 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     metadata = json.dumps({"days": days, "minutes": drawn, "blocks": blocks})
     picture = finish(figure, {CHART_METADATA_KEY: metadata})
     return WeeklyChart(picture.png, days, drawn, blocks, picture.texts, picture.font_files)
+
+
+def _topic_lines(topics: tuple[str, ...]) -> list[str]:
+    """A day's topics, one short line each, at most `MAX_TOPICS` and a "+N" for the rest."""
+    lines = [line for line in (fit(topic, TOPIC_WIDTH) for topic in topics[:MAX_TOPICS]) if line]
+    if len(topics) > MAX_TOPICS:
+        lines.append(f"+{len(topics) - MAX_TOPICS}")
+    return lines

@@ -90,7 +90,7 @@ def _week(language: str, kind: str) -> WeeklyChartData:
         return WeeklyChartData(language, 2, days, today=WEEK[6])
     assert kind == "paused"
     days = tuple(
-        ChartDay(day, 40 if n < 2 else 0, 1 if n < 2 else 0, topics[:1], paused=n >= 2)
+        ChartDay(day, 40, 1, topics[:1]) if n < 2 else ChartDay(day, 0, 0, paused=True)
         for n, day in enumerate(WEEK)
     )
     return WeeklyChartData(language, 3, days, today=WEEK[4])
