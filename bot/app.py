@@ -27,6 +27,7 @@ from bot.handlers import (
     onboarding,
     plan,
     privacy,
+    progress,
     quiz,
     rewards,
     schedule,
@@ -61,6 +62,7 @@ COMMANDS = (
     "export",
     "settings",
     "week",
+    "progress",
     "vision",
     "timezone",
     "lang",
@@ -82,6 +84,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "导出我的数据",
         "settings": "提醒时间与暂停",
         "week": "一周小结",
+        "progress": "整个计划的进度图",
         "vision": "图片问答（CLIP / 多模态）",
         "timezone": "设置时区",
         "lang": "切换语言",
@@ -102,6 +105,7 @@ COMMAND_DESCRIPTIONS = {
         "export": "export my data",
         "settings": "reminder times and pause",
         "week": "weekly summary",
+        "progress": "a picture of the whole plan",
         "vision": "photos: CLIP and vision-language models",
         "timezone": "set the timezone",
         "lang": "switch language",
@@ -167,6 +171,7 @@ def _add_handlers(application: CoachApplication) -> None:
         "note": journal.note,
         "rewards": rewards.rewards,
         "export": export.export,
+        "progress": progress.progress,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=new))

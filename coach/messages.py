@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Final
 
-from coach.catalogs import chart as chart_catalog
 from coach.catalogs import delivery as delivery_catalog
+from coach.catalogs import pictures as pictures_catalog
 from coach.catalogs import plan as plan_catalog
 from coach.catalogs import privacy as privacy_catalog
 from coach.catalogs import quiz as quiz_catalog
@@ -44,6 +44,7 @@ ZH: Final[dict[str, str]] = {
         "/export — 导出你的全部数据（JSON 文件）\n"
         "/settings — 提醒时间、时区和暂停（例如 /settings nudge 08:30、/settings pause 7）\n"
         "/week [last|N] — 一周小结：图表 + Markdown 草稿\n"
+        "/progress — 整个计划的进度图：日历热力图、清单、连续天数、测验正确率\n"
         "/vision — 图片问答：发照片给 CLIP 或多模态模型（说明写 猫 | 狗 或一个问题）\n"
         "/timezone 区域/城市 — 设置时区\n"
         "/lang zh|en — 切换语言\n"
@@ -149,6 +150,7 @@ EN: Final[dict[str, str]] = {
         "/export — all your data as a JSON file\n"
         "/settings — reminder times, timezone and pause (e.g. /settings nudge 08:30, /settings pause 7)\n"
         "/week [last|N] — a week's summary: chart + Markdown draft\n"
+        "/progress — one picture of your whole plan: calendar, checklists, streaks, quiz accuracy\n"
         "/vision — photos: send one to CLIP or a vision-language model (caption cat | dog, or a question)\n"
         "/timezone Area/City — set your timezone\n"
         "/lang zh|en — switch language\n"
@@ -236,7 +238,7 @@ FEATURE_CATALOGS: Final[tuple[ModuleType, ...]] = (
     vision_catalog,
     delivery_catalog,
     privacy_catalog,
-    chart_catalog,
+    pictures_catalog,
 )
 
 

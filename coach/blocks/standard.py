@@ -20,3 +20,20 @@ def streak_days(
             count += 1
         day -= timedelta(days=1)
     return count
+
+
+def longest_streak(active_days: Collection[date], rest_days: Collection[date] = ()) -> int:
+    """The most active days in a row, by the rules of `streak_days`: rest days neither count
+    nor break a streak."""
+    best = run = 0
+    if not active_days:
+        return 0
+    day, last = min(active_days), max(active_days)
+    while day <= last:
+        if day in active_days:
+            run += 1
+            best = max(best, run)
+        elif day not in rest_days:
+            run = 0
+        day += timedelta(days=1)
+    return best

@@ -2,7 +2,7 @@
 
 The morning nudge, the evening recap and the weekly summary each have a digest here; rendering
 them into the learner's language is `coach.schedule.render`, drawing the weekly chart
-`coach.schedule.weekly_chart`, writing the Markdown draft `coach.schedule.weekly_draft`.
+`coach.pictures.weekly`, writing the Markdown draft `coach.schedule.weekly_draft`.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from coach.replies import Reply
 from coach.schedule import render
+from coach.schedule.chart import draw_weekly_chart
 from coach.schedule.digests import WeeklySummary
-from coach.schedule.weekly_chart import draw_weekly_chart
 from coach.schedule.weekly_draft import weekly_draft
 
 

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from coach.schedule.weekly_chart import CHART_METADATA_KEY
+from coach.pictures.weekly import CHART_METADATA_KEY
 from db.database import Database
 from db.models import (
     BlockStatus,

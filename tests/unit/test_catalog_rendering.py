@@ -18,10 +18,10 @@ from coach.text import is_plural_spec, plural_forms
 # Placeholders that hold a number (counts, ordinals, limits).
 COUNTS = frozenset(
     {
-        "active", "answered", "blocks", "found", "headings", "kept", "reset", "size", "cards", "correct", "count", "current", "day", "days",
+        "active", "answered", "blocks", "cards", "correct", "count", "current", "day", "days",
         "done", "grants", "hit", "items", "limit", "max", "min", "minutes", "notes", "number",
         "percent", "points", "position", "questions", "remaining", "score", "seconds", "ticked",
-        "total", "used", "week", "weeks", "worked",
+        "total", "used", "week", "weeks", "worked", "found", "headings", "kept", "reset", "size",
     }
 )  # fmt: skip
 # Placeholders that hold text, with a sample per language; Chinese samples are Chinese, so a

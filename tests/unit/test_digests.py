@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.blocks.service import Coach, CoachConfig
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
+from coach.pictures.weekly import CHART_METADATA_KEY
 from coach.plan.weeks import Week
 from coach.schedule import render as schedule_render
+from coach.schedule.chart import draw_weekly_chart
 from coach.schedule.commands import CurrentWeek, PlanWeek
 from coach.schedule.digests import (
     DemoRecord,
@@ -27,7 +29,6 @@ from coach.schedule.digests import (
     WeeklySummary,
     WeekRefused,
 )
-from coach.schedule.weekly_chart import CHART_METADATA_KEY, draw_weekly_chart
 from coach.schedule.weekly_draft import weekly_draft
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, StudyPlanRecord, User

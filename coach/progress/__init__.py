@@ -1,0 +1,1 @@
+"""`/progress`: one picture of the whole plan so far."""
