@@ -40,6 +40,7 @@ from coach.learners.keyboards import LANGUAGE_PATTERN
 from coach.messages import LANGUAGES, t
 from jobs.blocks import recover, sweep
 from jobs.context import BotData, CoachApplication, CoachContext
+from jobs.drain import DRAIN_EVERY_SECONDS, drain_replies
 from jobs.services import Services
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,10 @@ async def _on_startup(application: CoachApplication) -> None:
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is installed"
     job_queue.run_once(recover, when=0, name="recover")
+    # Replies a crash or an outage left in the outbox, then any that a failure leaves later.
+    job_queue.run_repeating(
+        drain_replies, interval=DRAIN_EVERY_SECONDS, first=0, name="reply-outbox"
+    )
     interval = services.settings.sweep_seconds
     job_queue.run_repeating(sweep, interval=interval, first=interval, name="sweep")
 

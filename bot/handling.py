@@ -13,7 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from telegram import CallbackQuery, Message, MessageEntity, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from coach.learners.profile import Identity, Profile
 from coach.messages import t
@@ -146,7 +146,8 @@ def handler(decide: TurnHandler) -> Handler:
     The update id is recorded in the same transaction as the handler's changes, so an update
     Telegram delivers again after a crash is either fully done or not done at all. A
     `Refusal` rolls the changes back and answers its message in the learner's language.
-    A failure after the commit lost nothing but the reply (`ReplyNotDelivered`).
+    The replies are stored in the same transaction (the outbox, `jobs.outbox`) and sent
+    after the commit, so a crash or an outage delays them but loses none.
     """
 
     @functools.wraps(decide)
@@ -163,13 +164,25 @@ def handler(decide: TurnHandler) -> Handler:
             if decided is None:
                 return  # the handler found the update was handled meanwhile (reclaim)
             answer = as_answer(decided)
+            chat_id = _chat_of(update)
+            # The replies are part of the unit of work: committed with the changes, or neither.
+            reply_ids = await context.services.replies.store(session, chat_id, answer.replies)
             await session.commit()
             _carry_learner_change(session, context)
         for action in turn.after_commit_actions:
             action()
+        await _answer_press(update, context, answer)
+        if reply_ids is None:
+            # Older replies of this chat wait in the outbox: these go after them, in order.
+            context.application.create_task(context.services.replies.drain(context.bot))
+            return
         try:
-            await deliver(update, context, answer)
+            await context.services.replies.send_stored(
+                context.bot, chat_id, answer.replies, reply_ids
+            )
         except Exception as error:
+            # Committed: the changes are saved; a reply that failed transiently waits in the
+            # outbox. Only a reply Telegram refused for good, or a fault here, gets the apology.
             raise ReplyNotDelivered(str(error)) from error
 
     return wrapper
@@ -191,38 +204,46 @@ def as_answer(decided: Answer | Reply | str) -> Answer:
     return Answer.of(decided)
 
 
-async def deliver(update: Update, context: CoachContext, answer: Answer) -> None:
-    """Send the answer: the button press's toast and edit first, then the replies in order."""
-    replies = answer.replies
+def _chat_of(update: Update) -> int:
+    """Where replies go: the update's chat (a poll answer has none: the learner's own chat)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None:
+        return chat.id
+    if user is not None:
+        return user.id
+    raise ValueError("an update with neither a chat nor a user")
+
+
+async def _answer_press(update: Update, context: CoachContext, answer: Answer) -> None:
+    """Answer a button press: its toast, then the pressed message's edit.
+
+    These are not stored: Telegram takes a press's answer for a few seconds only, and an edit
+    redraws what the learner already has. A failure is logged; the replies still follow.
+    """
     query = update.callback_query
-    if query is not None:
+    if query is None:
+        return
+    try:
         await query.answer(answer.toast, show_alert=answer.alert)
         if answer.edit is not None:
-            try:
-                await query.edit_message_text(
-                    answer.edit.text, reply_markup=markup(answer.edit.keyboard)
-                )
-            except BadRequest as error:
-                # Pressing the value already shown changes nothing; a message too old or gone
-                # to be edited is sent afresh instead.
-                if "not modified" not in str(error).lower():
-                    log.info("could not edit the message in place: %s", error)
-                    replies = (answer.edit, *replies)
+            await _edit_or_resend(update, context, answer.edit)
         elif answer.clear_buttons:
             await query.edit_message_reply_markup(reply_markup=None)
-    chat = update.effective_chat
-    user = update.effective_user
-    chat_id = chat.id if chat else user.id if user else None
-    for reply in replies:
-        target = reply.chat_id if reply.chat_id is not None else chat_id
-        if target is None:
-            raise ValueError("a reply to an update without a chat")
-        sent = await send_reply(context.bot, target, reply)
-        if reply.receipt is not None:
-            poll_id = sent.poll.id if sent.poll else None
-            await context.services.record_receipt(
-                reply.receipt, sent.chat_id, poll_id, sent.message_id
-            )
+    except TelegramError as error:
+        log.warning("could not answer button press of update %s: %s", update.update_id, error)
+
+
+async def _edit_or_resend(update: Update, context: CoachContext, edit: Reply) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(edit.text, reply_markup=markup(edit.keyboard))
+    except BadRequest as error:
+        # Pressing the value already shown changes nothing; a message too old or gone to be
+        # edited is sent afresh instead.
+        if "not modified" not in str(error).lower():
+            log.info("could not edit the message in place: %s", error)
+            await send_reply(context.bot, _chat_of(update), edit)
 
 
 def _carry_learner_change(session: AsyncSession, context: CoachContext) -> None:

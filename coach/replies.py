@@ -7,6 +7,7 @@ and sent later.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -127,3 +128,60 @@ class Refusal(Exception):
         super().__init__(key)
         self.key = key
         self.values = values
+
+
+def reply_to_json(reply: Reply) -> tuple[str, bytes | None]:
+    """The reply as JSON (for the outbox), and its attachment's bytes kept apart."""
+    attachment = reply.attachment
+    data: dict[str, object] = {"text": reply.text}
+    if reply.keyboard:
+        data["keyboard"] = [[[b.text, b.data] for b in row] for row in reply.keyboard]
+    if attachment is not None:
+        data["attachment"] = {"kind": attachment.kind, "filename": attachment.filename}
+    if reply.force_reply:
+        data["force_reply"] = True
+    if reply.poll is not None:
+        poll = reply.poll
+        data["poll"] = {
+            "question": poll.question,
+            "options": list(poll.options),
+            "correct_option_ids": list(poll.correct_option_ids),
+            "explanation": poll.explanation,
+        }
+    if reply.receipt is not None:
+        data["receipt"] = {"kind": reply.receipt.kind, "payload": reply.receipt.payload}
+    return json.dumps(data, ensure_ascii=False), attachment.content if attachment else None
+
+
+def reply_from_json(payload: str, content: bytes | None, chat_id: int) -> Reply:
+    """The reply `reply_to_json` stored, addressed to `chat_id`."""
+    data = json.loads(payload)
+    rows = data.get("keyboard")
+    buttons = None
+    if rows:
+        buttons = keyboard([Button(text, value) for text, value in row] for row in rows)
+    attachment = None
+    if "attachment" in data:
+        described = data["attachment"]
+        attachment = Attachment(described["kind"], content or b"", described["filename"])
+    poll = None
+    if "poll" in data:
+        stored = data["poll"]
+        poll = QuizPoll(
+            stored["question"],
+            tuple(stored["options"]),
+            tuple(stored["correct_option_ids"]),
+            stored["explanation"],
+        )
+    receipt = None
+    if "receipt" in data:
+        receipt = Receipt(data["receipt"]["kind"], data["receipt"]["payload"])
+    return Reply(
+        data["text"],
+        keyboard=buttons,
+        attachment=attachment,
+        chat_id=chat_id,
+        force_reply=bool(data.get("force_reply")),
+        poll=poll,
+        receipt=receipt,
+    )

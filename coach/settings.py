@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     reward_min_minutes: int = Field(default=35, ge=1, le=180, alias="COACH_REWARD_MIN_MINUTES")
     # How often the safety sweep looks for blocks whose end was missed (seconds of real time).
     sweep_seconds: float = Field(default=30.0, gt=0, alias="COACH_SWEEP_SECONDS")
+    # How long the process that handled an update owns its replies before another may send
+    # them (it presumably died mid-send); longer than one send with all its retries.
+    reply_lease_seconds: float = Field(
+        default=60.0, ge=1, le=3600, alias="COACH_REPLY_LEASE_SECONDS"
+    )
     # Tests and demos run the coach's clock faster than real time; 1.0 in production.
     clock_speed: float = Field(default=1.0, gt=0, alias="COACH_CLOCK_SPEED")
     # With a clock speed other than 1, the real instant at which both timelines agree.

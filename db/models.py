@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -191,6 +192,32 @@ class InboxUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
+
+
+class OutboxReply(Base):
+    """A reply written in the same transaction as the handler's changes, until Telegram took it.
+
+    The process that handled the update sends it right after the commit and deletes the row;
+    what a crash or an outage leaves here is sent later by whichever replica is alive
+    (`jobs.outbox`), in order per chat. `lease_until` is when the current sender's claim (or the
+    back-off after a failed attempt) ends.
+    """
+
+    __tablename__ = "outbox_replies"
+    __table_args__ = (
+        Index("ix_outbox_replies_lease_until", "lease_until"),
+        Index("ix_outbox_replies_chat_id_id", "chat_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The reply (text, buttons, poll, receipt) as JSON; an attachment's bytes go beside it.
+    payload: Mapped[str] = mapped_column(Text)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    owner: Mapped[str | None] = mapped_column(String(80), default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class StudyPlanRecord(Base):

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import (
     BlockStatus,
     DailyNote,
     FocusBlock,
     InboxUpdate,
+    OutboxReply,
     ProcessedUpdate,
     RewardGrant,
     RewardItem,
@@ -500,3 +502,109 @@ class VisionRepository:
             .order_by(VisionExchange.created_at, VisionExchange.id)
         )
         return rows.all()
+
+
+class ReplyOutbox:
+    """Replies waiting for Telegram to accept them (see `OutboxReply`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        replies: Sequence[tuple[int, str, bytes | None]],
+        now: datetime,
+        owner: str | None,
+        lease_until: datetime | None,
+    ) -> list[int]:
+        """Store `(chat_id, payload, attachment)` replies in order; their ids, in that order."""
+        if not replies:
+            return []
+        rows = [
+            {
+                "chat_id": chat_id,
+                "payload": payload,
+                "attachment": attachment,
+                "created_at": now,
+                "attempts": 0,
+                "owner": owner,
+                "lease_until": lease_until,
+            }
+            for chat_id, payload, attachment in replies
+        ]
+        result = await self.session.execute(
+            insert(OutboxReply).returning(OutboxReply.id, sort_by_parameter_order=True), rows
+        )
+        return list(result.scalars())
+
+    async def has_waiting(self, chat_id: int, owner: str, now: datetime) -> bool:
+        """Whether the chat has replies waiting that are not `owner`'s own in-flight ones."""
+        ours_in_flight = and_(OutboxReply.owner == owner, OutboxReply.lease_until >= now)
+        waiting = select(OutboxReply.id).where(
+            OutboxReply.chat_id == chat_id,
+            or_(OutboxReply.owner.is_(None), not_(ours_in_flight)),
+        )
+        return bool(await self.session.scalar(select(waiting.exists())))
+
+    async def remove(self, reply_ids: Sequence[int]) -> None:
+        """Forget replies Telegram accepted (or that can never be sent)."""
+        if reply_ids:
+            await self.session.execute(delete(OutboxReply).where(OutboxReply.id.in_(reply_ids)))
+
+    async def retry_later(self, reply_ids: Sequence[int], not_before: datetime) -> None:
+        """Give the replies up to the drain, not before `not_before`, counting an attempt."""
+        if reply_ids:
+            await self.session.execute(
+                update(OutboxReply)
+                .where(OutboxReply.id.in_(reply_ids))
+                .values(owner=None, lease_until=not_before, attempts=OutboxReply.attempts + 1)
+            )
+
+    async def claim(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[OutboxReply]:
+        """Claim up to `limit` due replies, oldest first, skipping any chat whose earlier
+        reply another sender holds (so each chat's replies go out in order)."""
+        earlier = aliased(OutboxReply)
+        held_before = (
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxReply.chat_id,
+                earlier.id < OutboxReply.id,
+                earlier.lease_until.is_not(None),
+                earlier.lease_until >= now,
+            )
+            .exists()
+        )
+        due = or_(OutboxReply.lease_until.is_(None), OutboxReply.lease_until < now)
+        candidates = (
+            await self.session.scalars(
+                select(OutboxReply.id)
+                .where(due, ~held_before)
+                .order_by(OutboxReply.id)
+                .limit(limit)
+            )
+        ).all()
+        if not candidates:
+            return []
+        # Conditional: of two replicas picking the same rows, the second finds them leased.
+        claimed = await self.session.scalars(
+            update(OutboxReply)
+            .where(OutboxReply.id.in_(candidates), due)
+            .values(owner=owner, lease_until=lease_until)
+            .returning(OutboxReply)
+        )
+        return sorted(claimed.all(), key=lambda row: row.id)
+
+    async def expire(self, created_before: datetime) -> list[tuple[int, int]]:
+        """Drop replies too old to be worth sending; `(id, chat_id)` of each dropped one."""
+        dropped = await self.session.execute(
+            delete(OutboxReply)
+            .where(OutboxReply.created_at < created_before)
+            .returning(OutboxReply.id, OutboxReply.chat_id)
+        )
+        return [(row.id, row.chat_id) for row in dropped]
+
+    async def size(self) -> int:
+        """Replies not yet accepted by Telegram."""
+        return int(await self.session.scalar(select(func.count()).select_from(OutboxReply)) or 0)

@@ -29,6 +29,7 @@ from coach.vision.client import VisionClient, VisionEndpoints
 from coach.vision.service import Vision, VisionConfig
 from db.database import Database
 from jobs.logs import protect_secrets
+from jobs.outbox import ReplySender
 
 
 @dataclass
@@ -50,6 +51,11 @@ class Services:
     privacy: Privacy
     # Names this process in database claims (several replicas may share one database).
     replica_id: str = field(default_factory=lambda: new_replica_id())
+    replies: ReplySender = field(init=False)
+
+    def __post_init__(self) -> None:
+        lease = timedelta(seconds=self.settings.reply_lease_seconds)
+        self.replies = ReplySender(self.database, self.replica_id, self.record_receipt, lease)
 
     async def record_receipt(
         self, receipt: Receipt, chat_id: int, poll_id: str | None, message_id: int
@@ -65,6 +71,7 @@ class Services:
 
     async def close(self) -> None:
         """Release the database pool and the LLM and vision clients' connections."""
+        await self.replies.close()
         await self.tutor.close()
         await self.vision.client.close()
         await self.database.dispose()
