@@ -153,6 +153,9 @@ async def serve(application: CoachApplication, stop: asyncio.Event, poll_timeout
     try:
         if application.post_init is not None:
             await application.post_init(application)
+        # Long polling runs one process at a time: replies an earlier one was sending when it
+        # stopped are this one's to send, now rather than after their lease.
+        await services.replies.take_over()
         await application.start()
         await application.bot.delete_webhook()
         for update in await pump.stored():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -537,14 +537,22 @@ class ReplyOutbox:
         )
         return list(result.scalars())
 
-    async def has_waiting(self, chat_id: int, owner: str, now: datetime) -> bool:
-        """Whether the chat has replies waiting that are not `owner`'s own in-flight ones."""
-        ours_in_flight = and_(OutboxReply.owner == owner, OutboxReply.lease_until >= now)
-        waiting = select(OutboxReply.id).where(
-            OutboxReply.chat_id == chat_id,
-            or_(OutboxReply.owner.is_(None), not_(ours_in_flight)),
-        )
+    async def has_waiting(self, chat_id: int, now: datetime) -> bool:
+        """Whether the chat has replies the drain would send now: ones given back after a
+        failure, or ones whose sender's lease ran out (it died). A reply another process is
+        sending at this moment is not waited for."""
+        due = or_(OutboxReply.lease_until.is_(None), OutboxReply.lease_until < now)
+        waiting = select(OutboxReply.id).where(OutboxReply.chat_id == chat_id, due)
         return bool(await self.session.scalar(select(waiting.exists())))
+
+    async def take_over(self, owner: str) -> int:
+        """End every other sender's lease (they are known to be gone); how many replies."""
+        result = await self.session.execute(
+            update(OutboxReply)
+            .where(OutboxReply.owner != owner, OutboxReply.lease_until.is_not(None))
+            .values(owner=None, lease_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def remove(self, reply_ids: Sequence[int]) -> None:
         """Forget replies Telegram accepted (or that can never be sent)."""

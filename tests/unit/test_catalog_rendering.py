@@ -74,6 +74,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "when": ("明天 08:30", "tomorrow 08:30"),
     "data": ("专注块", "focus blocks"),
     "encoding": ("GBK", "GBK"),
+    "month": ("3月", "Mar"),
     "explanation": ("注意力是加权平均。", "Attention is a weighted average."),
     "forms": ("猫 | 狗", "cat | dog"),
 }

@@ -26,6 +26,7 @@ from PIL import Image
 from coach.blocks.service import Coach, CoachConfig
 from coach.blocks.standard import longest_streak
 from coach.learners.profile import Identity, Profile
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.pictures.canvas import DPI, Picture
 from coach.pictures.fonts import covered, font_path
 from coach.pictures.progress import ProgressData, TopicAccuracy, WeekChecklist, draw_progress
@@ -368,10 +369,12 @@ async def test_progress_data_gathers_minutes_pauses_checklist_streaks_and_quiz(
         def real_seconds_until(self, instant: datetime) -> float:
             return 0.0
 
-    coach = Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), Clock())
+    clock = Clock()
+    learners = Learners(LearnerDefaults("zh", "Asia/Shanghai"), clock)
+    coach = Coach(CoachConfig(reward_min_minutes=35), clock, learners)
     bank = load_bank()
     async with database.session() as session:
-        await coach.profile(session, LIN)
+        await coach.learners.profile(session, LIN)
         user = await session.get(User, LIN.user_id)
         assert user is not None
         user.created_at = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)

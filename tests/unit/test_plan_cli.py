@@ -56,7 +56,7 @@ async def test_a_file_without_weeks_is_refused_with_a_clear_message(tmp_path: Pa
     source.write_text("# just notes\n", encoding="utf-8")
     code, _, err = await _run("show", str(source), database_url="sqlite:///unused.db")
     assert code == 2 and "not a plan: plan.no_weeks" in err
-    assert "it has 1 headings and 0 list items, but no heading names a week" in err
+    assert "it has 1 heading and 0 list items, but no heading names a week" in err
 
 
 async def test_show_prints_the_weeks_titles_item_counts_and_dates_it_understood() -> None:

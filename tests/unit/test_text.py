@@ -64,8 +64,11 @@ def test_the_english_catalog_counts_agree() -> None:
     assert t("en", "rewards.bad_index", value="9", count=1) == (
         "There is no item “9”. The menu has 1 item; use 1."
     )
-    assert t("en", "chart.title", week=1, first="a", last="b", minutes=40, blocks=1).endswith(
-        "40 min in 1 block"
+    # The weekly chart's totals: "40 min of focus · 1 focus block", never "1 blocks".
+    blocks = t("en", "pictures.blocks", count=1)
+    assert blocks == "1 focus block"
+    assert t("en", "pictures.weekly_totals", minutes=40, blocks=blocks, active=1).startswith(
+        "40 min of focus · 1 focus block"
     )
 
 
