@@ -559,6 +559,10 @@ class ReplyOutbox:
         if reply_ids:
             await self.session.execute(delete(OutboxReply).where(OutboxReply.id.in_(reply_ids)))
 
+    async def remove_chat(self, chat_id: int) -> None:
+        """Forget every reply waiting for the chat (the learner asked to be forgotten)."""
+        await self.session.execute(delete(OutboxReply).where(OutboxReply.chat_id == chat_id))
+
     async def retry_later(self, reply_ids: Sequence[int], not_before: datetime) -> None:
         """Give the replies up to the drain, not before `not_before`, counting an attempt."""
         if reply_ids:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.clock import Clock
 from coach.learners.profile import Identity, Profile
 from coach.learners.registry import Learners
-from db.repositories import UserRepository
+from db.repositories import ReplyOutbox, UserRepository
 
 # Each kind of data the confirmation names (its `privacy.data.*` message) and its tables.
 FORGOTTEN_DATA: Final[dict[str, tuple[str, ...]]] = {
@@ -28,7 +28,8 @@ FORGOTTEN_DATA: Final[dict[str, tuple[str, ...]]] = {
     "privacy.data.rewards": ("reward_items", "reward_grants"),
     "privacy.data.plan": ("study_plans", "plan_ticks"),
     "privacy.data.quiz": ("quiz_cards", "quiz_prompts"),
-    "privacy.data.conversation": ("coach_messages",),
+    # Replies waiting to be sent are part of the conversation (seconds, at most a day).
+    "privacy.data.conversation": ("coach_messages", "outbox_replies"),
     "privacy.data.schedule": ("schedules", "scheduled_deliveries", "schedule_pauses"),
     "privacy.data.photos": ("vision_exchanges",),
 }
@@ -95,6 +96,7 @@ class Privacy:
         if not self._valid(pending, token):
             return ForgetRefused(user.language, "privacy.expired")
         language = user.language
+        await ReplyOutbox(session).remove_chat(user.chat_id)
         await users.delete(user.id)
         return Forgotten(language)
 

@@ -16,8 +16,10 @@ from db.models import Base
 
 USERS = Base.metadata.tables["users"]
 # Tables that hold nobody's personal data. A new table goes here only if that is true.
-# inbox_updates holds updates only until they are handled (it empties as they are).
-SHARED_TABLES = frozenset({"processed_updates", "inbox_updates"})
+# inbox_updates holds updates only until they are handled (it empties as they are);
+# outbox_replies holds replies only until Telegram accepts them, and /forget empties the
+# learner's chat of them (coach.privacy.forget).
+SHARED_TABLES = frozenset({"processed_updates", "inbox_updates", "outbox_replies"})
 
 
 def learner_tables() -> list[Table]:
