@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from db.database import Database
-from db.models import BlockStatus, DailyNote, FocusBlock, OutboxReply
+from db.models import BlockStatus, DailyNote, FocusBlock
 from emulator import BotApiEmulator
+from tests.support.outbox import outbox_holds
 from tests.support.processes import BotProcess, bot_environment
 from tests.support.running_bot import TOKEN
 
@@ -46,19 +47,6 @@ async def spawn(
         await process.stop()
 
 
-async def _outbox_empty(database_url: str) -> None:
-    database = Database(database_url)
-    try:
-        async with asyncio.timeout(10):
-            while True:
-                async with database.session() as session:
-                    if not (await session.scalars(select(OutboxReply))).first():
-                        return
-                await asyncio.sleep(0.05)
-    finally:
-        await database.dispose()
-
-
 async def _blocks(database_url: str) -> list[FocusBlock]:
     database = Database(database_url)
     try:
@@ -78,7 +66,7 @@ async def test_killed_mid_block_and_back_after_its_end_sends_one_late_completion
     started = await lin.next_message(timeout=20)
     assert "专注块开始：ResNet" in (started.text or ""), first.log()
     started_at = time.monotonic()
-    await _outbox_empty(database_url)  # the reply was cleared: no second copy after the kill
+    await outbox_holds(database_url, 0)  # the reply was cleared: no second copy after the kill
     await first.kill()
 
     # Down past the block's end and then some, so the completion is late.
@@ -104,7 +92,7 @@ async def test_killed_mid_block_and_back_before_its_end_completes_it_on_time_onc
     await first.start()
     lin.send_text("/block 2 ViT")
     await lin.next_message(timeout=20)
-    await _outbox_empty(database_url)  # the reply was cleared: no second copy after the kill
+    await outbox_holds(database_url, 0)  # the reply was cleared: no second copy after the kill
     await first.kill()
     second = spawn()
     await second.start()
@@ -128,7 +116,7 @@ async def test_updates_redelivered_after_a_crash_are_not_acted_on_twice(
     await lin.next_message(timeout=20)
     # Both replies were accepted and cleared from the outbox (a kill in the moment between
     # would send them again: at least once, see tests/resilience/test_reply_outbox.py).
-    await _outbox_empty(database_url)
+    await outbox_holds(database_url, 0)
     await first.kill()
     # Telegram delivers both again, as it does when the next offset was never confirmed.
     emulator.redeliver(block_update)

@@ -21,7 +21,8 @@ from db.database import Database
 from db.models import ScheduledDelivery, User
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator
-from tests.e2e.test_restart import BotProcess
+from tests.support.processes import BotProcess
+from tests.support.outbox import outbox_holds
 from tests.support.running_bot import TOKEN
 
 Spawner = Callable[[str, float], Callable[[], BotProcess]]
@@ -89,6 +90,7 @@ async def test_a_nudge_set_for_the_next_minute_comes_once_across_kill_and_restar
     lin.send_text("/settings nudge 08:59")
     changed = await lin.next_message(timeout=20)
     assert "每日提醒改到 08:59" in (changed.text or ""), first.log()
+    await outbox_holds(database_url, 0)  # the reply was cleared: no second copy after the kill
     await first.kill()  # SIGKILL before the minute: what is due lives in the database
 
     second = spawn()

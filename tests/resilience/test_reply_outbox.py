@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 
 from bot.sending import TRANSIENT_RETRIES
 from db.database import Database
-from db.models import DailyNote, FocusBlock, OutboxReply
+from db.models import DailyNote, FocusBlock
 from emulator import BotApiEmulator
 from tests.support.balancer import RoundRobin
 from tests.support.network import free_port
+from tests.support.outbox import outbox_holds
 from tests.support.processes import BotProcess, bot_environment
 from tests.support.running_bot import TOKEN
 from tests.support.waiting import eventually
@@ -29,14 +30,6 @@ LEASE_SECONDS = 2
 # the retries alone would not survive.
 ATTEMPTS_PER_SEND = TRANSIENT_RETRIES + 1
 SECRET = "outbox-test-secret"
-
-
-async def _outbox_holds(database_url: str, replies: int, within: float = 10.0) -> None:
-    """Wait until the outbox holds exactly `replies` replies (0: all accepted and cleared)."""
-    async with asyncio.timeout(within):
-        # The rows change in other processes, which do not signal us.
-        while await _count(database_url, OutboxReply) != replies:  # noqa: ASYNC110
-            await asyncio.sleep(0.1)
 
 
 async def _count(database_url: str, model: type[object]) -> int:
@@ -86,7 +79,7 @@ async def test_a_reply_in_flight_when_the_bot_dies_arrives_after_the_restart(
     lin.send_text("/note 读完了 ViT 论文的第 3 节")
     await eventually(lambda: len(emulator.calls_to("sendMessage")) >= 2, within=20)
     # Only the note's reply is left unconfirmed (the earlier one was accepted and cleared).
-    await _outbox_holds(database_url, 1)
+    await outbox_holds(database_url, 1)
     await first.kill()
     emulator.clear_faults()
 
@@ -96,7 +89,7 @@ async def test_a_reply_in_flight_when_the_bot_dies_arrives_after_the_restart(
     assert "已写进" in (saved.text or "") and "今日记录" in (saved.text or ""), second.log()
     await lin.no_message(within=2)
     assert await _count(database_url, DailyNote) == 1  # the note is recorded once
-    await _outbox_holds(database_url, 0)
+    await outbox_holds(database_url, 0)
 
 
 async def test_an_outage_longer_than_the_retries_delays_the_reply_and_loses_nothing(
@@ -117,7 +110,7 @@ async def test_an_outage_longer_than_the_retries_delays_the_reply_and_loses_noth
     assert await _count(database_url, FocusBlock) == 1
     calls = emulator.calls_to("sendMessage")
     assert len([c for c in calls if "CLIP" in str(c.get("text"))]) > ATTEMPTS_PER_SEND
-    await _outbox_holds(database_url, 0)
+    await outbox_holds(database_url, 0)
 
 
 @pytest.fixture
@@ -165,6 +158,6 @@ async def test_with_two_replicas_an_outage_and_a_killed_replica_lose_no_reply(
             assert "Added to the log" in (reply.text or ""), replicas[1].log()
             await learner.no_message(within=1)
         assert await _count(database_url, DailyNote) == len(learners)
-        await _outbox_holds(database_url, 0)
+        await outbox_holds(database_url, 0)
     finally:
         await balancer.stop()
