@@ -41,7 +41,7 @@ MAX_NOTE_LENGTH = 4000
 MAX_REWARD_TITLE = 100
 MAX_REWARD_ITEMS = 20
 # A natural completion this long after its planned end is reported as late.
-LATE_AFTER = timedelta(minutes=1)
+BLOCK_END_LATE_AFTER = timedelta(minutes=1)
 # How far back a streak is looked for.
 STREAK_WINDOW = timedelta(days=400)
 
@@ -222,7 +222,7 @@ class Coach:
         users = await UserRepository(session).get_many(sorted({block.user_id for block in due}))
         completed = 0
         for block in due:
-            late = now - block.planned_end_at > LATE_AFTER
+            late = now - block.planned_end_at > BLOCK_END_LATE_AFTER
             if await blocks.finish(block, BlockStatus.COMPLETED, block.planned_end_at, late=late):
                 completed += 1
                 users[block.user_id].awaiting_recap_block_id = block.id

@@ -40,7 +40,7 @@ from db.scheduling import (
 )
 
 # A firing sent this much after its time says that it is late.
-LATE_AFTER = timedelta(minutes=2)
+MESSAGE_LATE_AFTER = timedelta(minutes=2)
 KINDS = (ScheduleKind.NUDGE, ScheduleKind.RECAP, ScheduleKind.WEEKLY)
 
 
@@ -401,7 +401,7 @@ class Scheduler:
                     "claimed_by": owner if status == DeliveryStatus.CLAIMED else None,
                     "claimed_at": now,
                     "attempts": 0,
-                    "late": now - due > LATE_AFTER,
+                    "late": now - due > MESSAGE_LATE_AFTER,
                     "detail": detail,
                 }
             )
@@ -430,7 +430,7 @@ class Scheduler:
                 skipped += 1
                 continue
             delivery.claimed_by, delivery.claimed_at = owner, now
-            delivery.late = now - delivery.due_at > LATE_AFTER
+            delivery.late = now - delivery.due_at > MESSAGE_LATE_AFTER
             claims.append(_claim(delivery))
         await session.flush()
         return ClaimBatch(tuple(claims), skipped, len(rows))
