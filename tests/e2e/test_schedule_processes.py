@@ -21,8 +21,8 @@ from db.database import Database
 from db.models import ScheduledDelivery, User
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator
-from tests.support.processes import BotProcess
 from tests.support.outbox import outbox_holds
+from tests.support.processes import BotProcess
 from tests.support.running_bot import TOKEN
 
 Spawner = Callable[[str, float], Callable[[], BotProcess]]
