@@ -239,6 +239,15 @@ class BlockRepository:
             .limit(1)
         )
 
+    async def latest_completed(self, user_id: int) -> FocusBlock | None:
+        """The learner's most recently finished completed block."""
+        return await self.session.scalar(
+            select(FocusBlock)
+            .where(FocusBlock.user_id == user_id, FocusBlock.status == BlockStatus.COMPLETED)
+            .order_by(FocusBlock.finished_at.desc(), FocusBlock.id.desc())
+            .limit(1)
+        )
+
     async def all_for_user(self, user_id: int) -> Sequence[FocusBlock]:
         """Every block of the learner, oldest first."""
         rows = await self.session.scalars(

@@ -427,3 +427,24 @@ class ActivityRepository:
         for user_id, day in rows.all():
             days.setdefault(user_id, set()).add(day)
         return days
+
+    async def completed_spans_of(
+        self, user_ids: Sequence[int], since: date
+    ) -> list[tuple[int, date, datetime, datetime | None]]:
+        """(learner, local date, started, finished) of each completed block since `since`:
+        what deciding which days met the standard needs, without loading whole blocks."""
+        if not user_ids:
+            return []
+        rows = await self.session.execute(
+            select(
+                FocusBlock.user_id,
+                FocusBlock.local_date,
+                FocusBlock.started_at,
+                FocusBlock.finished_at,
+            ).where(
+                FocusBlock.user_id.in_(user_ids),
+                FocusBlock.local_date >= since,
+                FocusBlock.status == BlockStatus.COMPLETED,
+            )
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows.all()]
