@@ -213,12 +213,12 @@ async def _prepare(
         if claim.kind == ScheduleKind.NUDGE:
             nudge = nudges.get(key)
             if nudge is not None:
-                markup = None if nudge.blocks_today else _start_button(nudge.profile)
+                markup = None if nudge.met_standard else _start_button(nudge.profile)
                 outgoing = Outgoing(nudge.profile, schedule_render.nudge(nudge), markup)
         elif claim.kind == ScheduleKind.RECAP:
             recap = recaps.get(key)
             if recap is not None:
-                markup = None if recap.blocks else _start_button(recap.profile)
+                markup = None if recap.met_standard else _start_button(recap.profile)
                 outgoing = Outgoing(recap.profile, schedule_render.recap(recap), markup)
         else:
             try:

@@ -19,6 +19,7 @@ from coach.schedule import render as schedule_render
 from coach.schedule.commands import (
     Pause,
     Resume,
+    SetStandard,
     SetTime,
     SetTimezone,
     ShowSettings,
@@ -91,6 +92,9 @@ async def settings(turn: Turn) -> Reply | str:
     if isinstance(request, SetTime):
         overview = await scheduler.set_time(session, who, request.kind, request.rule)
         text = schedule_render.time_set(overview, request.kind)
+    elif isinstance(request, SetStandard):
+        overview = await scheduler.set_standard(session, who, request.minutes)
+        return schedule_render.standard_set(overview)
     elif isinstance(request, SwitchOff):
         overview = await scheduler.switch_off(session, who, request.kind)
         text = schedule_render.switched_off(overview, request.kind)

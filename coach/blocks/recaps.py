@@ -42,8 +42,40 @@ _ZH_OPENERS = (
     "啥",
 )
 _EN_OPENERS = frozenset(
-    "what why how when where which who whom whose is are am was were do does did can could "
-    "should would will shall may might isn't aren't doesn't don't didn't can't won't".split()
+    [
+        "what",
+        "why",
+        "how",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "isn't",
+        "aren't",
+        "doesn't",
+        "don't",
+        "didn't",
+        "can't",
+        "won't",
+    ]
 )
 _FIRST_WORD = re.compile(r"[A-Za-z']+")
 

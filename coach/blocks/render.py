@@ -106,10 +106,11 @@ def recap_saved(saved: RecapSaved, now: datetime) -> str:
 def recap_shown(shown: RecapShown, now: datetime) -> str:
     """`/recap` without text: the latest block's recap and how to change it."""
     profile = shown.profile
-    values = {"topic": topic_of(profile, shown.block), "time": _block_when(profile, shown.block, now)}
+    topic = topic_of(profile, shown.block)
+    when = _block_when(profile, shown.block, now)
     if shown.recap is None:
-        return t(profile.language, "recap.show_empty", **values)
-    return t(profile.language, "recap.show", recap=shown.recap, **values)
+        return t(profile.language, "recap.show_empty", topic=topic, time=when)
+    return t(profile.language, "recap.show", topic=topic, time=when, recap=shown.recap)
 
 
 def status(report: StatusReport) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.blocks.recaps import RECAP_WINDOW
-from coach.blocks.standard import set_standard, streak, user_standard
+from coach.blocks.standard import streak, user_standard
 from coach.blocks.views import (
     BlockEnding,
     BlockView,
@@ -113,14 +113,6 @@ class RecapShown:
     profile: Profile
     block: BlockView
     recap: str | None
-
-
-@dataclass(frozen=True)
-class StandardSet:
-    """The learner's Minimum Viable Day standard, after `/settings standard N`."""
-
-    profile: Profile
-    minutes: int
 
 
 @dataclass(frozen=True)
@@ -313,12 +305,6 @@ class Coach:
     def earns_reward(block: BlockView, standard: int) -> bool:
         """Only a completed block that meets the learner's standard earns a reward."""
         return block.status == BlockStatus.COMPLETED and block.worked_minutes >= standard
-
-    async def set_standard(self, session: AsyncSession, who: Identity, minutes: int) -> StandardSet:
-        """The learner's own standard (`/settings standard N`, validated by the parser)."""
-        user = await self.learners.user(session, who)
-        set_standard(user, minutes)
-        return StandardSet(profile_of(user), minutes)
 
     # -- recaps and notes -------------------------------------------------------------------
 

@@ -39,9 +39,12 @@ def worked_minutes(started_at: datetime, finished_at: datetime | None) -> int:
 def standard_of(settings: Mapping[str, Any] | None, default: int) -> int:
     """The learner's standard: their own (`/settings standard N`) or the operator's default."""
     value = (settings or {}).get(STANDARD_KEY)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if MIN_STANDARD <= value <= MAX_STANDARD:
-            return value
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and MIN_STANDARD <= value <= MAX_STANDARD
+    ):
+        return value
     return default
 
 

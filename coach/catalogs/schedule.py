@@ -23,8 +23,12 @@ ZH: Final[dict[str, str]] = {
         "/settings weekly sun 20:00 — 每周总结（星期写 mon..sun 或 周一..周日；只写 20:00 就保留原来的星期）\n"
         "/settings nudge off — 关闭某一项（recap、weekly 同理）\n"
         "/settings tz Asia/Shanghai — 时区\n"
-        "/settings pause 7 — 暂停 7 天（度假）；/settings resume — 恢复"
+        "/settings pause 7 — 暂停 7 天（度假）；/settings resume — 恢复\n"
+        "/settings standard 40 — 每日最低标准：一个至少 40 分钟的完整块（1–180）"
     ),
+    "schedule.standard": "🎯 每日最低标准：完成一个至少 {minutes} 分钟的专注块（算达标、连续天数和奖励）",
+    "schedule.standard_set": "🎯 好的：从现在起，一个至少 {minutes} 分钟的完整块算今天达标，也能拿奖励。更短的块照样记分钟数。",
+    "schedule.bad_standard": "“{value}” 不是 {min}–{max} 之间的分钟数，最低标准没有改。例如：/settings standard 40",
     "schedule.unknown_setting": "我不认识 “{value}” 这个设置。\n\n{usage}",
     "schedule.bad_time": "“{value}” 不是有效的时间，请用 24 小时制的 HH:MM，例如 /settings {kind} 08:30。",
     "schedule.bad_weekly": "“{value}” 不对。用法：/settings weekly 星期 HH:MM，例如 /settings weekly sun 20:00（星期可以写 mon..sun 或 周一..周日）；只写 HH:MM 就保留原来的星期。",
@@ -61,6 +65,7 @@ ZH: Final[dict[str, str]] = {
     "schedule.nudge_suggestion": "今天的建议：{suggestion}",
     "schedule.nudge_framing": "不想学的时候，只要求自己：先撑过一个块。点下面的按钮就开始 45 分钟。",
     "schedule.nudge_done": "🎉 {name}，今天已经完成 {blocks} 个专注块（{minutes} 分钟），最低标准达成！想继续就再开一个，不想也完全可以休息。",
+    "schedule.nudge_short": "🌅 {name}，今天已经做了 {blocks} 个块（{minutes} 分钟），不过还没有一个满 {standard} 分钟——再完成一个完整的块就达标了。",
     "schedule.plan_week": "第 {week} 周 · {theme}",
     "schedule.plan_item": "第 {week} 周「{title}」· 第 {position} 项：{item}（完成后 /check {position}）",
     "schedule.nudge_reviews": "还有 {count} 张复习卡到期：/quiz 花几分钟过一遍。",
@@ -75,18 +80,21 @@ ZH: Final[dict[str, str]] = {
     "schedule.recap_rewards": "🎁 奖励：{rewards}",
     "schedule.recap_streak": "🔥 连续达标：{days} 天",
     "schedule.recap_well_done": "今天的最低标准达成了，做得好。早点休息！",
+    "schedule.recap_short": "今天的块都不满 {standard} 分钟，所以最低标准还差一点——分钟照样算数。明天一个完整的块就好。",
     "schedule.recap_nothing": "今天还没有完成专注块——没关系，这不是失败。",
     "schedule.recap_notes_count": "不过你写了 {count} 条记录，有产出就算赢。",
     "schedule.recap_smallest_step": "如果还有一点力气，只做一件最小的事：用 /note 写三句话到今日记录（比如今天看到的一段论文或视频）。或者现在就开一个块。",
     "schedule.recap_streak_open": "连续达标 {days} 天，今天做一个块就能接上。",
     # The weekly summary
     "schedule.weekly_title": "📊 Week {week} 小结（{first} – {last}）",
-    "schedule.weekly_totals": "专注 {blocks} 个块，共 {minutes} 分钟；活跃 {active}/7 天",
+    "schedule.weekly_totals": "专注 {blocks} 个块，共 {minutes} 分钟；活跃 {active}/7 天，达标 {met} 天",
+    "schedule.weekly_so_far": "（截至 {date}，这一周还剩 {days} 天）",
     "schedule.weekly_streak": "🔥 连续达标：{days} 天",
     "schedule.weekly_longest": "⏱ 最长的一块：{topic}（{minutes} 分钟，{date}）",
     "schedule.weekly_rewards": "🎁 奖励 {count} 次：{rewards}",
     "schedule.weekly_no_rewards": "🎁 这周还没有领奖励",
-    "schedule.weekly_empty": "这一周还没有完成的专注块。下周从一个块开始就好。",
+    "schedule.weekly_empty": "这一周没有完成的专注块。下周从一个块开始就好。",
+    "schedule.weekly_empty_so_far": "这一周到现在还没有完成的专注块。今天做一个块，就是一个好的开始。",
     "schedule.weekly_plan": "✅ 计划清单：{done}/{total} 项",
     "schedule.weekly_quiz": "🧠 小测验正确率：{percent}%（{correct}/{answered}）",
     "schedule.weekly_demo": "🖼 Demo 记录：{entries}",
@@ -127,8 +135,12 @@ EN: Final[dict[str, str]] = {
         "/settings weekly sun 20:00 — the weekly summary (days mon..sun; 20:00 alone keeps the day)\n"
         "/settings nudge off — switch one off (recap and weekly alike)\n"
         "/settings tz Asia/Shanghai — your timezone\n"
-        "/settings pause 7 — pause for 7 days (vacation); /settings resume — resume"
+        "/settings pause 7 — pause for 7 days (vacation); /settings resume — resume\n"
+        "/settings standard 40 — your daily minimum: one full block of at least 40 minutes (1–180)"
     ),
+    "schedule.standard": "🎯 Daily minimum: one focus block of at least {minutes:one=# minute|other=# minutes} (for the streak, “met” and rewards)",
+    "schedule.standard_set": "🎯 Done: from now on one full block of at least {minutes:one=# minute|other=# minutes} meets the day's minimum and earns a reward. Shorter blocks still count as minutes.",
+    "schedule.bad_standard": "“{value}” is not a number of minutes from {min} to {max}, so your daily minimum is unchanged. For example: /settings standard 40",
     "schedule.unknown_setting": "I don't know the setting “{value}”.\n\n{usage}",
     "schedule.bad_time": "“{value}” is not a valid time; use 24-hour HH:MM, e.g. /settings {kind} 08:30.",
     "schedule.bad_weekly": "“{value}” doesn't work. Usage: /settings weekly DAY HH:MM, e.g. /settings weekly sun 20:00 (days mon..sun); HH:MM alone keeps the day.",
@@ -165,6 +177,7 @@ EN: Final[dict[str, str]] = {
     "schedule.nudge_suggestion": "Suggested for today: {suggestion}",
     "schedule.nudge_framing": "On a day you don't feel like it, ask only this: get through one block. The button below starts 45 minutes.",
     "schedule.nudge_done": "🎉 {name}, you've already finished {blocks:one=# focus block|other=# focus blocks} today ({minutes:one=# minute|other=# minutes}) — the Minimum Viable Day is done! Start another if you like; resting is fine too.",
+    "schedule.nudge_short": "🌅 {name}, you've done {blocks:one=# block|other=# blocks} today ({minutes:one=# minute|other=# minutes}), but none of {standard:one=# minute|other=# minutes} yet — one full block and the day's minimum is met.",
     "schedule.plan_week": "week {week} · {theme}",
     "schedule.plan_item": "week {week} “{title}” · item {position}: {item} (then /check {position})",
     "schedule.nudge_reviews": "{count:one=# quiz card is|other=# quiz cards are} due for review: /quiz takes a few minutes.",
@@ -179,18 +192,21 @@ EN: Final[dict[str, str]] = {
     "schedule.recap_rewards": "🎁 Rewards: {rewards}",
     "schedule.recap_streak": "🔥 Streak: {days:one=# day|other=# days}",
     "schedule.recap_well_done": "The Minimum Viable Day is done — well done. Rest well!",
+    "schedule.recap_short": "Today's blocks were all shorter than {standard:one=# minute|other=# minutes}, so the day's minimum isn't met — the minutes still count. Tomorrow, one full block is enough.",
     "schedule.recap_nothing": "No focus block today — that's fine, it isn't a failure.",
     "schedule.recap_notes_count": "You did write {count:one=# note|other=# notes}, though: any output is a win.",
     "schedule.recap_smallest_step": "If you have a little energy left, do just the smallest thing: write three sentences into today's log with /note (say, about a paper or video you saw). Or start a block now.",
     "schedule.recap_streak_open": "Your streak is {days:one=# day|other=# days}; one block today keeps it going.",
     # The weekly summary
     "schedule.weekly_title": "📊 Week {week} summary ({first} – {last})",
-    "schedule.weekly_totals": "{blocks:one=# focus block|other=# focus blocks}, {minutes:one=# minute|other=# minutes}; active on {active}/7 days",
+    "schedule.weekly_totals": "{blocks:one=# focus block|other=# focus blocks}, {minutes:one=# minute|other=# minutes}; active on {active}/7 days, minimum met on {met:one=# day|other=# days}",
+    "schedule.weekly_so_far": "(so far, as of {date}; {days:one=# day|other=# days} of this week to go)",
     "schedule.weekly_streak": "🔥 Streak: {days:one=# day|other=# days}",
     "schedule.weekly_longest": "⏱ Longest block: {topic} ({minutes} min, {date})",
     "schedule.weekly_rewards": "🎁 {count:one=# reward|other=# rewards}: {rewards}",
     "schedule.weekly_no_rewards": "🎁 No rewards taken this week",
     "schedule.weekly_empty": "No completed focus block this week. Next week, start with just one.",
+    "schedule.weekly_empty_so_far": "No completed focus block this week yet. One block today is a good start.",
     "schedule.weekly_plan": "✅ Plan checklist: {done}/{total:one=# item|other=# items}",
     "schedule.weekly_quiz": "🧠 Quiz accuracy: {percent}% ({correct}/{answered})",
     "schedule.weekly_demo": "🖼 Demo record: {entries}",
