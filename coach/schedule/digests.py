@@ -25,7 +25,8 @@ from coach.blocks.standard import (
 )
 from coach.clock import Clock
 from coach.learners.profile import Profile, profile_of
-from coach.plan.planner import plan_start
+from coach.plan.planner import default_plan, plan_start
+from coach.plan.summary_format import SummaryFormat, summary_format
 from coach.plan.weeks import Week, plan_week, plan_week_of, summary_week
 from coach.schedule.commands import CurrentWeek, PlanWeek, WeekRequest, WeeksAgo
 from coach.schedule.suggestions import due_reviews, todays_suggestion
@@ -173,6 +174,8 @@ class WeeklySummary:
     standard_minutes: int = DEFAULT_STANDARD_MINUTES
     # The day the summary is as of: the week's last day once it is over, else today.
     as_of: date | None = None
+    # The plan's own weekly-summary format and language, for the 小结 draft.
+    plan_format: SummaryFormat | None = None
 
     @property
     def finished(self) -> bool:
@@ -350,7 +353,8 @@ class Digests:
         else:
             week = plan_week_of(request.day, plan_start)
         profile = profile_of(user)
-        if week.number < 1:
+        # Week 0 is the week before the start (a plan's preparation week); earlier, nothing.
+        if week.number < 0:
             first = plan_start.isoformat()
             return WeekRefused(profile, "schedule.week_before_start", {"first": first})
         if week.number > current.number:
@@ -365,6 +369,13 @@ class Digests:
     async def _plan_start(self, session: AsyncSession, user: User) -> date:
         """The first day of plan week 1, as `/plan` has it: `/plan start`, else first contact."""
         return plan_start(user, await PlanRepository(session).get(user.id))
+
+    async def _plan_format(self, session: AsyncSession, user: User) -> SummaryFormat:
+        """How the learner's plan (their own, else the default one) writes a weekly 小结."""
+        record = await PlanRepository(session).get(user.id)
+        if record is not None and record.document is not None:
+            return summary_format(record.document)
+        return summary_format(default_plan(user.language).document)
 
     async def _summary(
         self, session: AsyncSession, user: User, week: Week, *, as_of: date
@@ -397,4 +408,5 @@ class Digests:
             sections=sections,
             standard_minutes=standard,
             as_of=min(as_of, week.last_day),
+            plan_format=await self._plan_format(session, user),
         )

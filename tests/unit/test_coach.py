@@ -196,10 +196,10 @@ async def test_recap_goes_to_the_block_that_asked_for_it(
     clock.advance(minutes=46)
     await _complete_due(database, coach)
     async with database.session() as session:
-        assert await coach.awaiting_recap(session, LIN)
+        assert (await coach.recap_wait(session, LIN)).awaiting
         saved = await coach.save_recap(session, LIN, "Q·Kᵀ/√d_k\nsoftmax over keys\nV weighted sum")
         await session.commit()
-        assert not await coach.awaiting_recap(session, LIN)
+        assert not (await coach.recap_wait(session, LIN)).awaiting
         block = await session.get(FocusBlock, block_id)
     assert isinstance(saved, RecapSaved) and saved.block.id == block_id
     assert block is not None and block.recap is not None and block.recap.startswith("Q·Kᵀ")
