@@ -26,6 +26,7 @@ from PIL import Image
 from coach.blocks.service import Coach, CoachConfig
 from coach.blocks.standard import longest_streak
 from coach.learners.profile import Identity, Profile
+from coach.learners.registry import LearnerDefaults, Learners
 from coach.pictures.canvas import DPI, Picture
 from coach.pictures.fonts import covered, font_path
 from coach.pictures.progress import ProgressData, TopicAccuracy, WeekChecklist, draw_progress
@@ -368,10 +369,11 @@ async def test_progress_data_gathers_minutes_pauses_checklist_streaks_and_quiz(
         def real_seconds_until(self, instant: datetime) -> float:
             return 0.0
 
-    coach = Coach(CoachConfig("zh", "Asia/Shanghai", reward_min_minutes=35), Clock())
+    learners = Learners(LearnerDefaults("zh", "Asia/Shanghai"), Clock())
+    coach = Coach(CoachConfig(reward_min_minutes=35), Clock(), learners)
     bank = load_bank()
     async with database.session() as session:
-        await coach.profile(session, LIN)
+        await coach.learners.profile(session, LIN)
         user = await session.get(User, LIN.user_id)
         assert user is not None
         user.created_at = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
@@ -445,3 +447,11 @@ async def test_progress_data_gathers_minutes_pauses_checklist_streaks_and_quiz(
     assert "42" in picture.texts and "67%（2/3）" in picture.texts
     async with database.session() as session:
         assert await progress_data(session, 999, clock_now, bank) is None
+        # With a standard of 45 minutes the blocks of 42-44 minutes (2-4 March) fall short.
+        user = await session.get(User, LIN.user_id)
+        assert user is not None
+        user.settings = {"standard_minutes": 45}
+        stricter = await progress_data(session, LIN.user_id, clock_now, bank)
+    assert stricter is not None and stricter.standard_minutes == 45
+    assert stricter.current_streak == 5 and stricter.longest_streak == 5
+    assert stricter.minutes[date(2026, 3, 2)] == 42, "short blocks still count as minutes"
