@@ -248,8 +248,8 @@ async def _prepare(
                 log.exception("could not build the weekly summary of user %s", claim.user_id)
                 prepared[claim.delivery_id] = Skip("could not build the summary", "failed")
                 continue
-            if summary is not None and summary.week.number < 0:
-                # More than a week before the plan starts: there is no plan week to sum up.
+            if summary is not None and summary.week.number < 1:
+                # Before the plan starts (`/plan start` ahead): there is no plan week to sum up.
                 prepared[claim.delivery_id] = Skip("before the plan's start")
                 continue
             if summary is not None:

@@ -353,8 +353,8 @@ class Digests:
         else:
             week = plan_week_of(request.day, plan_start)
         profile = profile_of(user)
-        # Week 0 is the week before the start (a plan's preparation week); earlier, nothing.
-        if week.number < 0:
+        # Before the plan's start there is no plan week to sum up (as `/plan` says).
+        if week.number < 1:
             first = plan_start.isoformat()
             return WeekRefused(profile, "schedule.week_before_start", {"first": first})
         if week.number > current.number:

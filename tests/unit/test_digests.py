@@ -321,11 +321,11 @@ async def test_weeks_are_the_plans_weeks_counted_from_its_start_day(
             StudyPlanRecord(user_id=LIN.user_id, start_date=date(2026, 3, 9), updated_at=MONDAY_8AM)
         )
         await session.flush()
-        # Still Monday 2 March: the week before the start is the plan's week 0.
+        # Still Monday 2 March: before the start there is no plan week to sum up.
         not_yet = await digests.requested_week(session, LIN.user_id, CurrentWeek())
         clock.advance(days=14, hours=9)  # Monday 16 March: week 2 of the plan
         by_plan = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
-        # The summary of Sunday 8 March, sent late: the day before the start is week 0.
+        # The summary of Sunday 8 March, sent late: the day before the start, week 0.
         late = await digests.weekly(session, LIN.user_id, date(2026, 3, 8))
         first_week = await digests.requested_week(session, LIN.user_id, PlanWeek(1))
         before_start = await digests.requested_week(session, LIN.user_id, WeeksAgo(3))
@@ -334,8 +334,8 @@ async def test_weeks_are_the_plans_weeks_counted_from_its_start_day(
         2,
         date(2026, 3, 9),
     )
-    assert isinstance(not_yet, WeeklySummary)
-    assert (not_yet.week.number, not_yet.week.first_day) == (0, date(2026, 3, 2))
+    assert isinstance(not_yet, WeekRefused)
+    assert not_yet.values == {"first": "2026-03-09"}
     assert by_plan is not None and by_plan.week.number == 1
     assert late is not None and late.week.number == 0
     assert late.week.first_day == date(2026, 3, 2)
