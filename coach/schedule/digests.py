@@ -172,7 +172,7 @@ class WeeklySummary:
     streak: int
     sections: WeeklySections = field(default_factory=WeeklySections)
     standard_minutes: int = DEFAULT_STANDARD_MINUTES
-    # The day the summary is as of: the week's last day once it is over, else today.
+    # The learner's local date the summary was made on (the weekly day, or today for /week).
     as_of: date | None = None
     # The plan's own weekly-summary format and language, for the 小结 draft.
     plan_format: SummaryFormat | None = None
@@ -180,7 +180,7 @@ class WeeklySummary:
     @property
     def finished(self) -> bool:
         """Whether the week is over (a summary of a week in progress says "so far")."""
-        return self.as_of is None or self.as_of >= self.week.last_day
+        return self.as_of is None or self.as_of > self.week.last_day
 
     @property
     def days_to_go(self) -> int:
@@ -407,6 +407,6 @@ class Digests:
             streak=await streak(session, user.id, standard, min(week.last_day, as_of)),
             sections=sections,
             standard_minutes=standard,
-            as_of=min(as_of, week.last_day),
+            as_of=as_of,
             plan_format=await self._plan_format(session, user),
         )

@@ -238,14 +238,11 @@ def weekly_caption(summary: WeeklySummary) -> str:
         )
     ]
     if not summary.finished and summary.as_of is not None:
-        lines.append(
-            t(
-                language,
-                "schedule.weekly_so_far",
-                date=summary.as_of.isoformat(),
-                days=summary.days_to_go,
-            )
-        )
+        day = summary.as_of.isoformat()
+        if summary.days_to_go:
+            lines.append(t(language, "schedule.weekly_so_far", date=day, days=summary.days_to_go))
+        else:
+            lines.append(t(language, "schedule.weekly_last_day", date=day))
     if not summary.blocks:
         # A week still under way has not failed: it says so (issue 11, "what is true").
         key = "schedule.weekly_empty" if summary.finished else "schedule.weekly_empty_so_far"
