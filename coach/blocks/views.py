@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from coach.blocks.standard import worked_minutes
+from coach.blocks.standard import DEFAULT_STANDARD_MINUTES, worked_minutes
 from coach.learners.profile import Profile
 from db.models import BlockStatus, FocusBlock
 
@@ -79,7 +79,7 @@ class StatusReport:
     minutes_today: int
     streak: int
     # The learner's standard, and whether a block of today met it.
-    standard_minutes: int = 35
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
     met_today: bool = False
 
 
