@@ -98,6 +98,8 @@ def parse_settings(payload: str) -> SettingsRequest:
     if verb in ("resume", "unpause") and not rest:
         return Resume()
     if verb in ("standard", "mvd", "标准", "达标"):
+        if not rest:
+            raise ArgumentError("schedule.standard_usage", min=MIN_STANDARD, max=MAX_STANDARD)
         match = _MINUTES.match(rest)
         minutes = int(match.group(1)) if match else 0
         if not MIN_STANDARD <= minutes <= MAX_STANDARD:

@@ -175,7 +175,10 @@ def test_settings_standard_sets_the_learners_minimum_or_refuses_clearly() -> Non
     assert parse_settings("standard 40") == SetStandard(40)
     assert parse_settings("standard 40min") == SetStandard(40)
     assert parse_settings("标准 30分钟") == SetStandard(30)
-    for bad in ("standard", "standard 0", "standard 181", "standard abc", "standard -5"):
+    with pytest.raises(ArgumentError) as usage:
+        parse_settings("standard")
+    assert usage.value.key == "schedule.standard_usage"
+    for bad in ("standard 0", "standard 181", "standard abc", "standard -5"):
         with pytest.raises(ArgumentError) as refused:
             parse_settings(bad)
         assert refused.value.key == "schedule.bad_standard"
