@@ -25,8 +25,9 @@ DEFAULT_STANDARD_MINUTES = 35
 STANDARD_KEY = "standard_minutes"
 MIN_STANDARD = 1
 MAX_STANDARD = 180
-# How far back a streak is looked for.
+# How far back a streak is looked for, and the first, usually enough, look.
 STREAK_WINDOW = timedelta(days=400)
+FIRST_LOOK = timedelta(days=45)
 
 
 def worked_minutes(started_at: datetime, finished_at: datetime | None) -> int:
@@ -113,18 +114,41 @@ async def met_days(
 async def streaks(
     session: AsyncSession, standards: Mapping[int, int], days: Sequence[tuple[int, date]]
 ) -> dict[tuple[int, date], int]:
-    """The streak of each (learner, local date), as of that date, in two queries."""
+    """The streak of each (learner, local date), as of that date.
+
+    Most streaks are short: blocks of the last `FIRST_LOOK` are read first, and only the
+    learners whose streak reaches that far back are read again over `STREAK_WINDOW`.
+    """
     if not days:
         return {}
-    since = min(day for _, day in days) - STREAK_WINDOW
-    met = await met_days(session, standards, since)
-    rest = await PauseRepository(session).days_of(sorted(standards), since)
-    return {
-        (user_id, day): streak_days(
-            {d for d in met.get(user_id, set()) if d <= day}, day, rest.get(user_id, set())
-        )
-        for user_id, day in days
-    }
+    found: dict[tuple[int, date], int] = {}
+    todo = list(days)
+    for window in (FIRST_LOOK, STREAK_WINDOW):
+        since = min(day for _, day in todo) - window
+        users = {user_id for user_id, _ in todo}
+        met = await met_days(session, {u: standards[u] for u in users}, since)
+        rest = await PauseRepository(session).days_of(sorted(users), since)
+        longer = []
+        for user_id, day in todo:
+            active = {d for d in met.get(user_id, set()) if d <= day}
+            count = streak_days(active, day, rest.get(user_id, set()))
+            found[(user_id, day)] = count
+            if window is FIRST_LOOK and _reaches(active, rest.get(user_id, set()), day, since):
+                longer.append((user_id, day))
+        if not longer:
+            break
+        todo = longer
+    return found
+
+
+def _reaches(active: Collection[date], rest: Collection[date], day: date, since: date) -> bool:
+    """Whether the streak as of `day` runs back to `since` (older days might extend it)."""
+    start = day if day in active or day in rest else day - timedelta(days=1)
+    while start in active or start in rest:
+        if start <= since:
+            return True
+        start -= timedelta(days=1)
+    return False
 
 
 async def streak(session: AsyncSession, user_id: int, standard: int, today: date) -> int:
