@@ -33,7 +33,7 @@ ZH: Final[dict[str, str]] = {
         "/block [分钟] [主题] — 开始专注块（默认 45 分钟，1–180）\n"
         "/status — 当前块、今天的进度和连续天数\n"
         "/cancel — 取消正在进行的块\n"
-        "/recap 文本 — 保存刚完成那个块的小结\n"
+        "/recap 文本 — 写或改最近一个块的小结（/recap 查看）\n"
         "/note 文本 — 写进今天的“今日记录”\n"
         "/rewards — 奖励菜单；/rewards add 名称；/rewards remove 序号\n"
         "/plan — 本周的计划和清单；/plan N 看第 N 周；/plan start 日期；/plan export\n"
@@ -71,16 +71,16 @@ ZH: Final[dict[str, str]] = {
     "block.button_cancel": "✖️ 取消",
     "block.completed": (
         "🎉 专注块完成：{topic}（{minutes} 分钟）\n\n"
-        "现在用 10–15 分钟写小结：直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以，我会把它存到这个块下面。"
+        "现在用 10–15 分钟写小结：2 小时内直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以，我会把它存到这个块下面。问题（带问号的）我会当作提问来回答。"
     ),
     "block.completed_late": (
         "🎉 专注块完成：{topic}（{minutes} 分钟）\n"
         "⏰ 抱歉，这条通知迟到了：这个块在 {end} 就结束了，当时我不在线。\n\n"
-        "现在用 10–15 分钟写小结：直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以。"
+        "现在用 10–15 分钟写小结：2 小时内直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以。"
     ),
     "block.finished_early": (
         "✅ 提前完成：{topic}，做了 {worked} 分钟。\n\n"
-        "现在写小结：直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以。"
+        "现在写小结：2 小时内直接发一条消息（或 /recap 文本），3 个关键词或 3 行都可以。"
     ),
     "block.cancelled": "已取消：{topic}。没关系，准备好了就再开一个块——哪怕只是先撑过一个块。",
     "block.none_running": "现在没有进行中的专注块。用 /block 开始一个吧。",
@@ -101,9 +101,13 @@ ZH: Final[dict[str, str]] = {
     "rewards.bad_index": "没有第 “{value}” 项。菜单共有 {count} 项，请用 1 到 {count} 的序号。",
     "rewards.title_too_long": "奖励名称最多 {limit} 个字。",
     "rewards.menu_full": "奖励菜单最多 {limit} 项，先删掉一项再加。",
-    "recap.saved": "📝 小结已保存到「{topic}」。",
-    "recap.usage": "用法：/recap 你的小结（3 个关键词或 3 行）",
-    "recap.no_block": "还没有可以写小结的已完成块。想记录今天的收获，可以用 /note 文本。",
+    "recap.saved": "📝 小结已保存到「{topic}」（{time} 结束的块）。要改：/recap 新的小结；查看：/recap",
+    "recap.replaced": "📝 「{topic}」（{time} 结束的块）的小结已替换。查看：/recap",
+    "recap.show": "📝 「{topic}」（{time} 结束的块）的小结：\n{recap}\n\n要改：/recap 新的小结",
+    "recap.show_empty": "「{topic}」（{time} 结束的块）还没有小结。写一条：/recap 你的小结",
+    "recap.not_a_recap": "这条像是一个问题，所以没有存成「{topic}」的小结——小结直接发一条（或 /recap 文本）。",
+    "recap.too_late": "「{topic}」结束已经超过 {hours} 小时，这条消息没有存成它的小结。如果它就是小结，发 /recap 文本。",
+    "recap.no_block": "还没有完成的块，所以还没有小结可写。想记录今天的收获，可以用 /note 文本。",
     "note.saved": "📒 已写进 {date} 的今日记录（今天第 {count} 条）。",
     "note.usage": "用法：/note 今天的收获（3 句话就够）",
     "note.too_long": "一条记录最多 {limit} 个字，请分成几条。",
@@ -111,7 +115,9 @@ ZH: Final[dict[str, str]] = {
     "status.idle": "现在没有进行中的块。",
     "status.today": "今天（{date}）：完成 {blocks} 个块，共 {minutes} 分钟",
     "status.streak": "连续达标：{days} 天",
-    "status.streak_none": "连续达标：0 天——今天完成一个块就开始！",
+    "status.streak_none": "连续达标：0 天——今天完成一个 {standard} 分钟以上的块就开始！",
+    "status.standard_met": "今天的最低标准（一个 {standard} 分钟以上的完整块）：✅ 已达标",
+    "status.standard_open": "今天的最低标准（一个 {standard} 分钟以上的完整块）：还没达标",
     "export.caption": "你的全部数据：{blocks} 个专注块、{notes} 条记录、{grants} 次奖励。",
     "text.unexpected": "我收到了，不过现在没有等你写小结的块。\n想记下来？用 /note 文本 写进今日记录；想开始学习？用 /block。/help 查看全部命令。",
     "text.too_long": "这条消息太长了（最多 {limit} 个字）。",
@@ -139,7 +145,7 @@ EN: Final[dict[str, str]] = {
         "/block [minutes] [topic] — start a focus block (45 minutes by default, 1–180)\n"
         "/status — the running block, today's progress and your streak\n"
         "/cancel — cancel the running block\n"
-        "/recap text — save the recap of the block you just finished\n"
+        "/recap text — write or replace your latest block's recap (/recap shows it)\n"
         "/note text — add to today's log\n"
         "/rewards — your reward menu; /rewards add name; /rewards remove number\n"
         "/plan — this week's plan and checklist; /plan N for week N; /plan start date; /plan export\n"
@@ -177,16 +183,16 @@ EN: Final[dict[str, str]] = {
     "block.button_cancel": "✖️ Cancel",
     "block.completed": (
         "🎉 Focus block complete: {topic} ({minutes} min)\n\n"
-        "Now take 10–15 minutes for the recap: just send a message (or /recap text) — 3 keywords or 3 lines — and I'll save it with this block."
+        "Now take 10–15 minutes for the recap: within 2 hours just send a message (or /recap text) — 3 keywords or 3 lines — and I'll save it with this block. A question (with a question mark) I answer as a question."
     ),
     "block.completed_late": (
         "🎉 Focus block complete: {topic} ({minutes} min)\n"
         "⏰ Sorry, this message is late: the block ended at {end} while I was offline.\n\n"
-        "Now take 10–15 minutes for the recap: just send a message (or /recap text) — 3 keywords or 3 lines."
+        "Now take 10–15 minutes for the recap: within 2 hours just send a message (or /recap text) — 3 keywords or 3 lines."
     ),
     "block.finished_early": (
         "✅ Finished early: {topic}, {worked:one=# minute|other=# minutes} of work.\n\n"
-        "Now the recap: just send a message (or /recap text) — 3 keywords or 3 lines."
+        "Now the recap: within 2 hours just send a message (or /recap text) — 3 keywords or 3 lines."
     ),
     "block.cancelled": "Cancelled: {topic}. That's fine — start another block when you're ready, even if it's just getting through one.",
     "block.none_running": "No focus block is running. Start one with /block.",
@@ -207,9 +213,13 @@ EN: Final[dict[str, str]] = {
     "rewards.bad_index": "There is no item “{value}”. The menu has {count:one=# item|other=# items}; use {count:one=1|other=a number from 1 to #}.",
     "rewards.title_too_long": "A reward name has at most {limit:one=# character|other=# characters}.",
     "rewards.menu_full": "The reward menu holds at most {limit:one=# item|other=# items}; remove one first.",
-    "recap.saved": "📝 Recap saved to “{topic}”.",
-    "recap.usage": "Usage: /recap your recap (3 keywords or 3 lines)",
-    "recap.no_block": "There is no completed block waiting for a recap. To log what you learned today, use /note text.",
+    "recap.saved": "📝 Recap saved to “{topic}” (the block that ended {time}). To change it: /recap new recap; to see it: /recap",
+    "recap.replaced": "📝 The recap of “{topic}” (the block that ended {time}) was replaced. To see it: /recap",
+    "recap.show": "📝 The recap of “{topic}” (the block that ended {time}):\n{recap}\n\nTo change it: /recap new recap",
+    "recap.show_empty": "“{topic}” (the block that ended {time}) has no recap yet. Write one: /recap your recap",
+    "recap.not_a_recap": "That looks like a question, so it was not saved as the recap of “{topic}” — send the recap as a message (or /recap text).",
+    "recap.too_late": "“{topic}” ended more than {hours:one=# hour|other=# hours} ago, so this message was not saved as its recap. If it is the recap, send /recap text.",
+    "recap.no_block": "You have no completed block yet, so there is no recap to write. To log what you learned today, use /note text.",
     "note.saved": "📒 Added to the log of {date} (entry {count} today).",
     "note.usage": "Usage: /note what you learned today (3 sentences are plenty)",
     "note.too_long": "A note has at most {limit:one=# character|other=# characters}; please split it.",
@@ -217,7 +227,9 @@ EN: Final[dict[str, str]] = {
     "status.idle": "No block is running.",
     "status.today": "Today ({date}): {blocks:one=# block|other=# blocks} completed, {minutes:one=# minute|other=# minutes}",
     "status.streak": "Streak: {days:one=# day|other=# days}",
-    "status.streak_none": "Streak: 0 days — finish a block today to start one!",
+    "status.streak_none": "Streak: 0 days — finish a block of {standard:one=# minute|other=# minutes} or more today to start one!",
+    "status.standard_met": "Today's minimum (one full block of {standard:one=# minute|other=# minutes} or more): ✅ met",
+    "status.standard_open": "Today's minimum (one full block of {standard:one=# minute|other=# minutes} or more): not met yet",
     "export.caption": "All your data: {blocks:one=# focus block|other=# focus blocks}, {notes:one=# note|other=# notes}, {grants:one=# reward|other=# rewards}.",
     "text.unexpected": "Got it — but no block is waiting for a recap right now.\nTo keep it, use /note text for today's log; to study, use /block. /help lists every command.",
     "text.too_long": "That message is too long (at most {limit:one=# character|other=# characters}).",

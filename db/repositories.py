@@ -215,29 +215,12 @@ class BlockRepository:
         running = next((block for block in rows if block.status == BlockStatus.RUNNING), None)
         return running, [block for block in rows if block.status == BlockStatus.COMPLETED]
 
-    async def completed_days(self, user_id: int, since: date) -> set[date]:
-        """Local days since `since` with at least one completed block."""
-        rows = await self.session.scalars(
-            select(FocusBlock.local_date)
-            .where(
-                FocusBlock.user_id == user_id,
-                FocusBlock.local_date >= since,
-                FocusBlock.status == BlockStatus.COMPLETED,
-            )
-            .distinct()
-        )
-        return set(rows.all())
-
-    async def latest_completed_without_recap(self, user_id: int) -> FocusBlock | None:
-        """The learner's most recent completed block that still lacks a recap."""
+    async def latest_completed(self, user_id: int) -> FocusBlock | None:
+        """The learner's most recently finished completed block."""
         return await self.session.scalar(
             select(FocusBlock)
-            .where(
-                FocusBlock.user_id == user_id,
-                FocusBlock.status == BlockStatus.COMPLETED,
-                FocusBlock.recap.is_(None),
-            )
-            .order_by(FocusBlock.finished_at.desc())
+            .where(FocusBlock.user_id == user_id, FocusBlock.status == BlockStatus.COMPLETED)
+            .order_by(FocusBlock.finished_at.desc(), FocusBlock.id.desc())
             .limit(1)
         )
 

@@ -142,21 +142,6 @@ class ScheduleRepository:
         """The soonest firing of any schedule."""
         return await self.session.scalar(select(func.min(Schedule.next_due_at)))
 
-    async def week_ends_on(self, user_id: int) -> int | None:
-        """The weekday of the learner's weekly summary, if they have a schedule."""
-        return (await self.weeks_end_on([user_id])).get(user_id)
-
-    async def weeks_end_on(self, user_ids: Sequence[int]) -> dict[int, int]:
-        """The weekday of each learner's weekly summary (learners with a schedule)."""
-        if not user_ids:
-            return {}
-        rows = await self.session.execute(
-            select(Schedule.user_id, Schedule.weekday).where(
-                Schedule.user_id.in_(user_ids), Schedule.kind == "weekly"
-            )
-        )
-        return {user_id: weekday for user_id, weekday in rows.all() if weekday is not None}
-
 
 class DeliveryRepository:
     """Scheduled deliveries: one row per (learner, kind, local date)."""
@@ -406,24 +391,23 @@ class ActivityRepository:
         )
         return list(rows.all())
 
-    async def completed_days(self, user_id: int, since: date) -> set[date]:
-        """Local days since `since` with at least one completed block."""
-        return (await self.completed_days_of([user_id], since)).get(user_id, set())
-
-    async def completed_days_of(self, user_ids: Sequence[int], since: date) -> dict[int, set[date]]:
-        """Each learner's local days since `since` with at least one completed block."""
+    async def completed_spans_of(
+        self, user_ids: Sequence[int], since: date
+    ) -> list[tuple[int, date, datetime, datetime | None]]:
+        """(learner, local date, started, finished) of each completed block since `since`:
+        what deciding which days met the standard needs, without loading whole blocks."""
         if not user_ids:
-            return {}
+            return []
         rows = await self.session.execute(
-            select(FocusBlock.user_id, FocusBlock.local_date)
-            .where(
+            select(
+                FocusBlock.user_id,
+                FocusBlock.local_date,
+                FocusBlock.started_at,
+                FocusBlock.finished_at,
+            ).where(
                 FocusBlock.user_id.in_(user_ids),
                 FocusBlock.local_date >= since,
                 FocusBlock.status == BlockStatus.COMPLETED,
             )
-            .distinct()
         )
-        days: dict[int, set[date]] = {}
-        for user_id, day in rows.all():
-            days.setdefault(user_id, set()).add(day)
-        return days
+        return [(row[0], row[1], row[2], row[3]) for row in rows.all()]

@@ -27,15 +27,19 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from coach.learners.profile import Profile
+from coach.pictures.progress import ProgressData
+from coach.pictures.weekly import WeeklyChartData
+from coach.progress.gather import is_last_plan_week, progress_data
 from coach.replies import Keyboard
 from coach.schedule import keyboards as schedule_keyboards
 from coach.schedule import render as schedule_render
+from coach.schedule.chart import weekly_chart_data
 from coach.schedule.digests import WeeklySummary
 from coach.schedule.service import Claim, SendDecision
 from coach.schedule.times import ScheduleKind
 from jobs.context import CoachContext
 from jobs.telegram_out import markup
-from jobs.weekly import send_chart, send_draft
+from jobs.weekly import send_chart, send_draft, send_progress
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,10 @@ class Outgoing:
     text: str = ""
     keyboard: Keyboard | None = None
     weekly: WeeklySummary | None = None
+    # The weekly chart's today, paused days and standard; the /progress picture in the
+    # plan's last week.
+    chart: WeeklyChartData | None = None
+    progress: ProgressData | None = None
 
 
 async def tick(context: CoachContext) -> None:
@@ -213,23 +221,39 @@ async def _prepare(
         if claim.kind == ScheduleKind.NUDGE:
             nudge = nudges.get(key)
             if nudge is not None:
-                markup = None if nudge.blocks_today else _start_button(nudge.profile)
+                markup = None if nudge.met_standard else _start_button(nudge.profile)
                 outgoing = Outgoing(nudge.profile, schedule_render.nudge(nudge), markup)
         elif claim.kind == ScheduleKind.RECAP:
             recap = recaps.get(key)
             if recap is not None:
-                markup = None if recap.blocks else _start_button(recap.profile)
+                markup = None if recap.met_standard else _start_button(recap.profile)
                 outgoing = Outgoing(recap.profile, schedule_render.recap(recap), markup)
         else:
             try:
                 summary = await services.digests.weekly(session, claim.user_id, claim.local_date)
+                chart = progress = None
+                if summary is not None:
+                    chart = await weekly_chart_data(session, summary, claim.local_date)
+                    progress = await progress_data(
+                        session,
+                        claim.user_id,
+                        services.clock.now(),
+                        services.quizzer.bank,
+                        default_standard=services.settings.reward_min_minutes,
+                    )
+                    if progress is not None and not is_last_plan_week(progress):
+                        progress = None
             except Exception:
                 # One learner's summary must not hold up the batch.
                 log.exception("could not build the weekly summary of user %s", claim.user_id)
                 prepared[claim.delivery_id] = Skip("could not build the summary", "failed")
                 continue
+            if summary is not None and summary.week.number < 1:
+                # Before the plan starts (`/plan start` ahead): there is no plan week to sum up.
+                prepared[claim.delivery_id] = Skip("before the plan's start")
+                continue
             if summary is not None:
-                outgoing = Outgoing(summary.profile, weekly=summary)
+                outgoing = Outgoing(summary.profile, weekly=summary, chart=chart, progress=progress)
         prepared[claim.delivery_id] = outgoing
     return prepared
 
@@ -284,11 +308,13 @@ async def _send(context: CoachContext, claim: Claim, outgoing: Outgoing) -> None
     now = context.services.clock.now()
     preface = schedule_render.late_line(outgoing.profile, claim.due_at, now) if claim.late else None
     if outgoing.weekly is not None:
-        await send_chart(context.bot, outgoing.weekly, preface=preface)
+        await send_chart(context.bot, outgoing.weekly, preface=preface, data=outgoing.chart)
         try:
             await send_draft(context.bot, outgoing.weekly)
+            if outgoing.progress is not None:
+                await send_progress(context.bot, outgoing.profile.chat_id, outgoing.progress)
         except TelegramError:
-            # The chart went out: the delivery happened, and is never repeated for the draft.
+            # The chart went out: the delivery happened, and is never repeated for the rest.
             log.warning("weekly draft of user %s not sent", claim.user_id, exc_info=True)
         return
     text = f"{preface}\n\n{outgoing.text}" if preface else outgoing.text

@@ -118,7 +118,11 @@ def build_services(
         quizzer=quizzer,
         tutor=Tutor(llm, coach, planner, clock, bank=quizzer.bank),
         scheduler=Scheduler(scheduler_config(settings), clock, learners),
-        digests=Digests(clock, weekly_sections or plan_and_quiz_sections),
+        digests=Digests(
+            clock,
+            weekly_sections or plan_and_quiz_sections,
+            default_standard=settings.reward_min_minutes,
+        ),
         vision=build_vision(settings, clock),
         privacy=Privacy(learners, clock),
     )
@@ -133,6 +137,7 @@ def scheduler_config(settings: Settings) -> SchedulerConfig:
         defaults=ScheduleDefaults(nudge=Rule(nudge), recap=Rule(recap), weekly=weekly),
         grace=timedelta(minutes=settings.schedule_grace_minutes),
         lease=timedelta(seconds=settings.schedule_lease_seconds),
+        default_standard=settings.reward_min_minutes,
     )
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.handlers import tutor
 from bot.handling import Decided, Turn, handler
 from coach.blocks import render
-from coach.blocks.service import MAX_NOTE_LENGTH, RecapSaved
+from coach.blocks.recaps import RECAP_WINDOW, may_be_recap
+from coach.blocks.service import MAX_NOTE_LENGTH, RecapSaved, RecapShown
 from coach.messages import t
-from coach.replies import Refusal
+from coach.replies import Answer, Refusal, Reply
 
 
 @handler
 async def recap(turn: Turn) -> str:
-    """Save `/recap text` as the recap of the block that just ended."""
+    """`/recap text` sets or replaces the latest block's recap; `/recap` shows it."""
     text = turn.payload
     if not text:
-        raise Refusal("recap.usage")
+        shown = await turn.services.coach.latest_recap(turn.session, turn.who)
+        if not isinstance(shown, RecapShown):
+            return t(shown.profile.language, "recap.no_block")
+        return render.recap_shown(shown, turn.services.clock.now())
     return await _save_recap(turn, text)
 
 
@@ -24,8 +30,7 @@ async def _save_recap(turn: Turn, text: str) -> str:
         raise Refusal("text.too_long", limit=MAX_NOTE_LENGTH)
     outcome = await turn.services.coach.save_recap(turn.session, turn.who, text)
     if isinstance(outcome, RecapSaved):
-        topic = render.topic_of(outcome.profile, outcome.block)
-        return t(outcome.profile.language, "recap.saved", topic=topic)
+        return render.recap_saved(outcome, turn.services.clock.now())
     return t(outcome.profile.language, "recap.no_block")
 
 
@@ -46,8 +51,30 @@ async def note(turn: Turn) -> str:
 
 @handler
 async def plain_text(turn: Turn) -> Decided:
-    """A recap when one is awaited (it comes first); otherwise a quiz answer or the coach."""
+    """A recap when one is awaited and the message may be one (see `coach.blocks.recaps`);
+    otherwise a quiz answer or the coach, with a word on why it was not taken as the recap."""
     text = (turn.message.text or "").strip()
-    if await turn.services.coach.awaiting_recap(turn.session, turn.who):
+    wait = await turn.services.coach.recap_wait(turn.session, turn.who)
+    if wait.awaiting and may_be_recap(text):
         return await _save_recap(turn, text)
-    return await tutor.answer_text(turn, text)
+    hint = None
+    if wait.block is not None:
+        topic = render.topic_of(wait.profile, wait.block)
+        if wait.expired:
+            hours = int(RECAP_WINDOW.total_seconds() // 3600)
+            hint = t(wait.profile.language, "recap.too_late", topic=topic, hours=hours)
+        else:
+            hint = t(wait.profile.language, "recap.not_a_recap", topic=topic)
+    answer = await tutor.answer_text(turn, text)
+    return _after_hint(hint, answer)
+
+
+def _after_hint(hint: str | None, answer: Decided) -> Decided:
+    """The coach's answer, preceded by `hint` (why the message was not saved as a recap)."""
+    if hint is None or answer is None:
+        return answer
+    if isinstance(answer, str):
+        return Answer.of(Reply(hint), Reply(answer))
+    if isinstance(answer, Reply):
+        return Answer.of(Reply(hint), answer)
+    return replace(answer, replies=(Reply(hint), *answer.replies))

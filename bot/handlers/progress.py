@@ -21,7 +21,7 @@ async def progress(turn: Turn) -> Decided:
         profile.user_id,
         services.clock.now(),
         services.quizzer.bank,
-        standard_minutes=services.settings.reward_min_minutes,
+        default_standard=services.settings.reward_min_minutes,
     )
     assert data is not None, "turn.profile() enrolled the learner"
     # Drawing takes a while the first time (matplotlib loads): hold no transaction meanwhile.

@@ -16,9 +16,11 @@ from coach.messages import t
 from coach.replies import Answer, Refusal, Reply
 from coach.schedule import keyboards as schedule_keyboards
 from coach.schedule import render as schedule_render
+from coach.schedule.chart import weekly_chart_data
 from coach.schedule.commands import (
     Pause,
     Resume,
+    SetStandard,
     SetTime,
     SetTimezone,
     ShowSettings,
@@ -91,6 +93,9 @@ async def settings(turn: Turn) -> Reply | str:
     if isinstance(request, SetTime):
         overview = await scheduler.set_time(session, who, request.kind, request.rule)
         text = schedule_render.time_set(overview, request.kind)
+    elif isinstance(request, SetStandard):
+        overview = await scheduler.set_standard(session, who, request.minutes)
+        return schedule_render.standard_set(overview)
     elif isinstance(request, SwitchOff):
         overview = await scheduler.switch_off(session, who, request.kind)
         text = schedule_render.switched_off(overview, request.kind)
@@ -176,5 +181,7 @@ async def week(turn: Turn) -> Answer | str:
     summary = await turn.services.digests.requested_week(turn.session, profile.user_id, request)
     if isinstance(summary, WeekRefused):
         return t(summary.profile.language, summary.key, **summary.values)
-    chart = await asyncio.to_thread(chart_reply, summary)
+    today = turn.services.clock.now().astimezone(profile.zone).date()
+    data = await weekly_chart_data(turn.session, summary, today)
+    chart = await asyncio.to_thread(chart_reply, summary, data=data)
     return Answer.of(chart, draft_reply(summary))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from coach.blocks.service import RecapSaved, RecapShown
 from coach.blocks.views import BlockEnding, BlockView, RewardsOverview, StatusReport
 from coach.learners.profile import Profile
 from coach.messages import t
@@ -86,6 +87,32 @@ def block_ending(ending: BlockEnding, *, early: bool = False) -> str:
     return f"{head}\n\n{tail}"
 
 
+def _block_when(profile: Profile, block: BlockView, now: datetime) -> str:
+    return local_time(profile, block.finished_at or block.started_at, now)
+
+
+def recap_saved(saved: RecapSaved, now: datetime) -> str:
+    """Which block the recap went to, and how to change it."""
+    profile = saved.profile
+    key = "recap.replaced" if saved.previous is not None else "recap.saved"
+    return t(
+        profile.language,
+        key,
+        topic=topic_of(profile, saved.block),
+        time=_block_when(profile, saved.block, now),
+    )
+
+
+def recap_shown(shown: RecapShown, now: datetime) -> str:
+    """`/recap` without text: the latest block's recap and how to change it."""
+    profile = shown.profile
+    topic = topic_of(profile, shown.block)
+    when = _block_when(profile, shown.block, now)
+    if shown.recap is None:
+        return t(profile.language, "recap.show_empty", topic=topic, time=when)
+    return t(profile.language, "recap.show", topic=topic, time=when, recap=shown.recap)
+
+
 def status(report: StatusReport) -> str:
     """The `/status` text."""
     profile, language = report.profile, report.profile.language
@@ -111,10 +138,15 @@ def status(report: StatusReport) -> str:
             minutes=report.minutes_today,
         )
     )
+    standard = report.standard_minutes
+    if report.met_today:
+        lines.append(t(language, "status.standard_met", standard=standard))
+    else:
+        lines.append(t(language, "status.standard_open", standard=standard))
     if report.streak:
         lines.append(t(language, "status.streak", days=report.streak))
     else:
-        lines.append(t(language, "status.streak_none"))
+        lines.append(t(language, "status.streak_none", standard=standard))
     return "\n".join(lines)
 
 

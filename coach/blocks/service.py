@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.standard import streak_days
+from coach.blocks.recaps import RECAP_WINDOW
+from coach.blocks.standard import streak, user_standard
 from coach.blocks.views import (
     BlockEnding,
     BlockView,
@@ -33,7 +34,6 @@ from db.repositories import (
     RewardRepository,
     UserRepository,
 )
-from db.scheduling import PauseRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,6 @@ MAX_REWARD_TITLE = 100
 MAX_REWARD_ITEMS = 20
 # A natural completion this long after its planned end is reported as late.
 BLOCK_END_LATE_AFTER = timedelta(minutes=1)
-# How far back a streak is looked for.
-STREAK_WINDOW = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -86,10 +84,35 @@ class BlockCancelled:
 
 @dataclass(frozen=True)
 class RecapSaved:
-    """A recap was stored on a block."""
+    """A recap was stored on a block; `previous` is the recap it replaced, if any."""
 
     profile: Profile
     block: BlockView
+    recap: str
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
+class RecapWait:
+    """Whether a recap is awaited: `block` is awaiting one, unless `expired` (too late)."""
+
+    profile: Profile
+    block: BlockView | None
+    expired: bool = False
+
+    @property
+    def awaiting(self) -> bool:
+        """A plain message now may be this block's recap."""
+        return self.block is not None and not self.expired
+
+
+@dataclass(frozen=True)
+class RecapShown:
+    """The latest completed block and its recap (None while it has none)."""
+
+    profile: Profile
+    block: BlockView
+    recap: str | None
 
 
 @dataclass(frozen=True)
@@ -260,7 +283,8 @@ class Coach:
 
     async def _ending(self, session: AsyncSession, user: User, block: FocusBlock) -> BlockEnding:
         view = BlockView.of(block)
-        earned = self.earns_reward(view)
+        standard = self.standard_of(user)
+        earned = self.earns_reward(view, standard)
         choices: tuple[RewardChoice, ...] = ()
         if earned:
             menu = await RewardRepository(session).menu(user.id)
@@ -270,40 +294,70 @@ class Coach:
             block=view,
             earned_reward=earned,
             reward_choices=choices,
-            min_reward_minutes=self.config.reward_min_minutes,
+            min_reward_minutes=standard,
         )
 
-    def earns_reward(self, block: BlockView) -> bool:
-        """Only a completed block with enough minutes of work earns a reward."""
-        return (
-            block.status == BlockStatus.COMPLETED
-            and block.worked_minutes >= self.config.reward_min_minutes
-        )
+    def standard_of(self, user: User) -> int:
+        """The learner's Minimum Viable Day standard, in worked minutes of one block."""
+        return user_standard(user, self.config.reward_min_minutes)
+
+    @staticmethod
+    def earns_reward(block: BlockView, standard: int) -> bool:
+        """Only a completed block that meets the learner's standard earns a reward."""
+        return block.status == BlockStatus.COMPLETED and block.worked_minutes >= standard
 
     # -- recaps and notes -------------------------------------------------------------------
 
-    async def awaiting_recap(self, session: AsyncSession, who: Identity) -> bool:
-        """Whether the learner's next plain message is a block recap."""
+    async def recap_wait(self, session: AsyncSession, who: Identity) -> RecapWait:
+        """The block whose recap the learner's next plain message may be, if any.
+
+        Only within `RECAP_WINDOW` of the block's end: past it the wait is dropped (and
+        `expired` says so, once), and `/recap text` still sets the recap.
+        """
         user = await self.learners.user(session, who)
-        return user.awaiting_recap_block_id is not None
+        if user.awaiting_recap_block_id is None:
+            return RecapWait(profile_of(user), None)
+        block = await BlockRepository(session).get_for_user(user.awaiting_recap_block_id, user.id)
+        ended = block.finished_at if block is not None else None
+        if block is None or ended is None:
+            user.awaiting_recap_block_id = None
+            return RecapWait(profile_of(user), None)
+        # From when the learner was asked: an ending told late gives the full window.
+        asked = max(ended, block.notified_at or ended)
+        if self.clock.now() - asked > RECAP_WINDOW:
+            user.awaiting_recap_block_id = None
+            return RecapWait(profile_of(user), BlockView.of(block), expired=True)
+        return RecapWait(profile_of(user), BlockView.of(block))
 
     async def save_recap(
         self, session: AsyncSession, who: Identity, text: str
     ) -> RecapSaved | NoRunningBlock:
-        """Store `text` as the recap of the block that asked for one (or the latest without)."""
+        """Set (or replace) the recap of the block that asked for one, else of the latest
+        completed block."""
         user = await self.learners.user(session, who)
         blocks = BlockRepository(session)
         block = None
         if user.awaiting_recap_block_id is not None:
             block = await blocks.get_for_user(user.awaiting_recap_block_id, user.id)
         if block is None:
-            block = await blocks.latest_completed_without_recap(user.id)
+            block = await blocks.latest_completed(user.id)
         if block is None:
             return NoRunningBlock(profile_of(user))
+        previous = block.recap
         block.recap = text[:MAX_NOTE_LENGTH]
         block.recap_at = self.clock.now()
         user.awaiting_recap_block_id = None
-        return RecapSaved(profile_of(user), BlockView.of(block))
+        return RecapSaved(profile_of(user), BlockView.of(block), block.recap, previous)
+
+    async def latest_recap(
+        self, session: AsyncSession, who: Identity
+    ) -> RecapShown | NoRunningBlock:
+        """The latest completed block and its recap, for `/recap` without text."""
+        user = await self.learners.user(session, who)
+        block = await BlockRepository(session).latest_completed(user.id)
+        if block is None:
+            return NoRunningBlock(profile_of(user))
+        return RecapShown(profile_of(user), BlockView.of(block), block.recap)
 
     async def add_note(self, session: AsyncSession, who: Identity, text: str) -> NoteSaved:
         """Append a note to the learner's log of today."""
@@ -326,8 +380,7 @@ class Coach:
         blocks = BlockRepository(session)
         running, completed = await blocks.running_and_completed_on(user.id, today)
         done_today = [BlockView.of(block) for block in completed]
-        days = await blocks.completed_days(user.id, today - STREAK_WINDOW)
-        paused = await PauseRepository(session).days_since(user.id, today - STREAK_WINDOW)
+        standard = self.standard_of(user)
         return StatusReport(
             profile=profile,
             now=now,
@@ -335,7 +388,9 @@ class Coach:
             running=BlockView.of(running) if running else None,
             blocks_today=len(done_today),
             minutes_today=sum(block.worked_minutes for block in done_today),
-            streak=streak_days(days, today, paused),
+            streak=await streak(session, user.id, standard, today),
+            standard_minutes=standard,
+            met_today=any(self.earns_reward(block, standard) for block in done_today),
         )
 
     # -- rewards ----------------------------------------------------------------------------
@@ -406,7 +461,7 @@ class Coach:
         profile = profile_of(user)
         rewards = RewardRepository(session)
         block = await BlockRepository(session).get_for_user(block_id, user.id)
-        if block is None or not self.earns_reward(BlockView.of(block)):
+        if block is None or not self.earns_reward(BlockView.of(block), self.standard_of(user)):
             return RewardRefused(profile, "reward.not_earned")
         existing = await rewards.grant_for_block(block.id)
         if existing is not None:

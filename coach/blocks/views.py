@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from coach.blocks.standard import DEFAULT_STANDARD_MINUTES, worked_minutes
 from coach.learners.profile import Profile
 from db.models import BlockStatus, FocusBlock
 
@@ -39,9 +40,7 @@ class BlockView:
     @property
     def worked_minutes(self) -> int:
         """Whole minutes between start and finish (the planned length for a natural end)."""
-        if self.finished_at is None:
-            return 0
-        return int((self.finished_at - self.started_at).total_seconds() // 60)
+        return worked_minutes(self.started_at, self.finished_at)
 
     def remaining_minutes(self, now: datetime) -> int:
         """Minutes left, rounded up, never negative."""
@@ -79,6 +78,9 @@ class StatusReport:
     blocks_today: int
     minutes_today: int
     streak: int
+    # The learner's standard, and whether a block of today met it.
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
+    met_today: bool = False
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,17 @@ def draw_weekly(data: WeeklyChartData) -> WeeklyChart:
     drawn = tuple(round(bar.get_height()) for bar in bars)
     days = tuple(day.day.isoformat() for day in data.days)
     blocks = tuple(day.blocks for day in data.days)
-    metadata = json.dumps({"days": days, "minutes": drawn, "blocks": blocks})
+    # What the marks mean, too: the standard's line, today and the paused days.
+    metadata = json.dumps(
+        {
+            "days": days,
+            "minutes": drawn,
+            "blocks": blocks,
+            "standard": data.standard_minutes,
+            "today": data.today.isoformat() if data.today is not None else None,
+            "paused": [day.day.isoformat() for day in data.days if day.paused],
+        }
+    )
     picture = finish(figure, {CHART_METADATA_KEY: metadata})
     return WeeklyChart(picture.png, days, drawn, blocks, picture.texts, picture.font_files)
 

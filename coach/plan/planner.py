@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from coach.learners.registry import Learners
 from coach.messages import normalize_language
 from coach.plan.export import export_with_ticks
 from coach.plan.parser import ChecklistItem, PlanParseError, PlanWeek, StudyPlan, parse_plan
+from coach.plan.weeks import plan_week, plan_week_of
 from db.models import StudyPlanRecord, User
 from db.repositories import UserRepository
 from db.study_repositories import PlanRepository
@@ -28,7 +29,6 @@ MAX_PLAN_BYTES = 256 * 1024
 MAX_WEEKS = 104
 MAX_ITEMS = 1000
 MAX_FILE_NAME = 255
-DAYS_PER_WEEK = 7
 # Magic numbers of files people send by mistake instead of their .md plan.
 _BINARY_KINDS = (
     (b"%PDF", "PDF"),
@@ -126,9 +126,7 @@ class PlanState:
     @property
     def current_week(self) -> int:
         """1-based week of the plan today; 0 before the start, beyond the last after the end."""
-        if self.today < self.start_date:
-            return 0
-        return (self.today - self.start_date).days // DAYS_PER_WEEK + 1
+        return max(0, plan_week_of(self.today, self.start_date).number)
 
     @property
     def shown_week(self) -> int:
@@ -144,19 +142,19 @@ class PlanState:
 
     def week_start(self, number: int) -> date:
         """The first day of week `number`."""
-        return self.start_date + timedelta(days=DAYS_PER_WEEK * (number - 1))
+        return plan_week(number, self.start_date).first_day
 
     def view(self, number: int) -> WeekView | None:
         """Week `number` with its dates and ticks, if the plan has it."""
         week = self.plan.week(number)
         if week is None:
             return None
-        start = self.week_start(number)
+        dates = plan_week(number, self.start_date)
         return WeekView(
             profile=self.profile,
             week=week,
-            start=start,
-            end=start + timedelta(days=DAYS_PER_WEEK - 1),
+            start=dates.first_day,
+            end=dates.last_day,
             today=self.today,
             current_week=self.current_week,
             last_week=self.plan.last_week,
@@ -432,6 +430,14 @@ class Planner:
         )
 
 
+def plan_start(user: User, record: StudyPlanRecord | None) -> date:
+    """The first day of plan week 1: the `/plan start` date, by default the learner's first
+    contact (a local date). `/plan` and the weekly summaries both count weeks from it."""
+    if record is not None and record.start_date is not None:
+        return record.start_date
+    return user.created_at.astimezone(ZoneInfo(user.timezone)).date()
+
+
 def build_state(
     profile: Profile,
     user: User,
@@ -446,7 +452,6 @@ def build_state(
         plan = parse_plan(record.document)
     else:
         plan = default_plan(user.language)
-    start = record.start_date if record and record.start_date else None
     valid = {item.index for item in plan.items}
     return PlanState(
         profile=profile,
@@ -454,8 +459,7 @@ def build_state(
         imported=imported,
         file_name=record.file_name if record else None,
         revision=record.revision if record else 0,
-        # By default week 1 starts on the day the learner first talked to the coach.
-        start_date=start or user.created_at.astimezone(zone).date(),
+        start_date=plan_start(user, record),
         today=now.astimezone(zone).date(),
         ticked=frozenset(index for index in ticks if index in valid),
     )

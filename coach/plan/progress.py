@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.learners.profile import Profile
-from coach.plan.planner import DAYS_PER_WEEK, PlanState, build_state, suggest_today
+from coach.plan.planner import PlanState, build_state, suggest_today
+from coach.plan.weeks import DAYS_PER_WEEK
 from db.repositories import UserRepository
 from db.study_repositories import PlanRepository, QuizRepository
 

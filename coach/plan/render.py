@@ -7,7 +7,6 @@ from datetime import timedelta
 from coach.messages import t
 from coach.plan.parser import ChecklistItem
 from coach.plan.planner import (
-    DAYS_PER_WEEK,
     ItemChecked,
     NoSuchItem,
     NoSuchWeek,
@@ -15,6 +14,7 @@ from coach.plan.planner import (
     TodaySuggestion,
     WeekView,
 )
+from coach.plan.weeks import DAYS_PER_WEEK
 from coach.text import join_clauses, join_list
 
 MAX_ITEM_TEXT = 160

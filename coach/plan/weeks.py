@@ -1,9 +1,13 @@
-"""The learner's weeks: seven local days that end on the weekly summary's weekday.
+"""Plan weeks: the one home of week arithmetic.
 
-With the default summary on Sunday a week is Monday to Sunday. Week 1 of the plan is the
-week that holds the start of the learner's plan (`/plan start`, by default their first
-contact); the summary sent on the last day of a week covers that week, and `/week N` shows
-week N.
+Week N is the plan's week N: it starts on the plan's start day (`/plan start`, by default the
+learner's first contact) plus 7·(N−1) days and lasts 7 days, whatever the weekday. `/plan`,
+`/today`, `/week`, the nudge, the scheduled weekly summary, its chart and the 小结 draft all
+number weeks here. Days before the start fall in week 0 (a plan's preparation week) or earlier.
+
+The scheduled summary is sent on the learner's weekly day, which need not be the last day of
+a plan week. It covers the plan week holding that day, so far; on the first day of a plan week
+(after week 1) it covers the week just finished instead (`summary_week`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-SUNDAY = 6
+DAYS_PER_WEEK = 7
 
 
 @dataclass(frozen=True)
@@ -25,25 +29,27 @@ class Week:
     @property
     def days(self) -> tuple[date, ...]:
         """The seven dates, in order."""
-        return tuple(self.first_day + timedelta(days=offset) for offset in range(7))
+        return tuple(self.first_day + timedelta(days=offset) for offset in range(DAYS_PER_WEEK))
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first_day <= day <= self.last_day
 
 
-def week_end(day: date, ends_on: int = SUNDAY) -> date:
-    """The last day of the week holding `day`."""
-    return day + timedelta(days=(ends_on - day.weekday()) % 7)
+def plan_week(number: int, plan_start: date) -> Week:
+    """Week `number` of the plan that starts on `plan_start` (week 1 starts that day)."""
+    first = plan_start + timedelta(days=DAYS_PER_WEEK * (number - 1))
+    return Week(number, first, first + timedelta(days=DAYS_PER_WEEK - 1))
 
 
-def week_of(day: date, plan_start: date, ends_on: int = SUNDAY) -> Week:
-    """The week holding `day`, numbered from the week of the plan's start (week 1)."""
-    last = week_end(day, ends_on)
-    number = (last - week_end(plan_start, ends_on)).days // 7 + 1
-    return Week(number, last - timedelta(days=6), last)
+def plan_week_of(day: date, plan_start: date) -> Week:
+    """The plan week holding `day` (number ≤ 0 before the start)."""
+    return plan_week((day - plan_start).days // DAYS_PER_WEEK + 1, plan_start)
 
 
-def week_number(number: int, plan_start: date, ends_on: int = SUNDAY) -> Week:
-    """Week `number` of the plan (1 is the week of the plan's start)."""
-    last = week_end(plan_start, ends_on) + timedelta(days=7 * (number - 1))
-    return Week(number, last - timedelta(days=6), last)
+def summary_week(day: date, plan_start: date) -> Week:
+    """The week the weekly summary sent on `day` covers: the plan week holding `day`, so far,
+    or, on the first day of a plan week after week 1, the week just finished."""
+    week = plan_week_of(day, plan_start)
+    if day == week.first_day and week.number >= 2:
+        return plan_week(week.number - 1, plan_start)
+    return week

@@ -11,13 +11,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.standard import longest_streak, streak_days
+from coach.blocks.standard import (
+    DEFAULT_STANDARD_MINUTES,
+    STREAK_WINDOW,
+    longest_streak,
+    met_days,
+    streak_days,
+    user_standard,
+)
 from coach.pictures.progress import ProgressData, TopicAccuracy, WeekChecklist
-from coach.pictures.weekly import DEFAULT_STANDARD_MINUTES
 from coach.plan.progress import plan_state
+from coach.plan.weeks import plan_week_of
 from coach.quiz.bank import QuestionBank
 from coach.quiz.topics import TOPICS
-from coach.schedule.digests import STREAK_WINDOW, BlockLine
+from coach.schedule.digests import BlockLine
+from db.models import User
 from db.scheduling import ActivityRepository, PauseRepository
 from db.study_repositories import QuizRepository
 
@@ -28,17 +36,20 @@ async def progress_data(
     now: datetime,
     bank: QuestionBank,
     *,
-    standard_minutes: int = DEFAULT_STANDARD_MINUTES,
+    default_standard: int = DEFAULT_STANDARD_MINUTES,
 ) -> ProgressData | None:
     """The learner's whole plan as of `now`, for `/progress`; None for an unknown learner.
 
     The calendar covers the plan's weeks from its start (`/plan start`, else first contact);
-    the streaks follow `/status` (rest days of a pause neither count nor break them); quiz
+    the streaks follow `/status`: days that met the learner's standard (their own, else
+    `default_standard`), rest days of a pause neither counting nor breaking them; quiz
     accuracy counts every answer since the plan's start, by the topic of its question.
     """
     state = await plan_state(session, user_id, now)
-    if state is None:
+    user = await session.get(User, user_id)
+    if state is None or user is None:
         return None
+    standard_minutes = user_standard(user, default_standard)
     today, start = state.today, state.start_date
     weeks = state.plan.last_week
     last_day = start + timedelta(days=7 * weeks - 1)
@@ -52,7 +63,8 @@ async def progress_data(
         minutes[block.local_date] += block.minutes
 
     since = today - STREAK_WINDOW
-    active = {day for day in await activity.completed_days(user_id, since) if day <= today}
+    met = await met_days(session, {user_id: standard_minutes}, since)
+    active = {day for day in met[user_id] if day <= today}
     rest = await PauseRepository(session).days_since(user_id, since)
     current = streak_days(active, today, rest)
 
@@ -99,6 +111,4 @@ async def progress_data(
 def is_last_plan_week(data: ProgressData) -> bool:
     """Whether today falls in the plan's last week (the weekly summary then attaches
     `/progress`'s picture)."""
-    if data.today < data.start_date:
-        return False
-    return (data.today - data.start_date).days // 7 + 1 == data.weeks
+    return plan_week_of(data.today, data.start_date).number == data.weeks

@@ -56,8 +56,8 @@ def day_topics(blocks: Collection[BlockLine]) -> tuple[str, ...]:
 
 
 def draw_weekly_chart(summary: WeeklySummary) -> WeeklyChart:
-    """The chart of a weekly summary, without today or pauses."""
-    return draw_weekly(chart_data(summary))
+    """The chart of a weekly summary with the learner's standard, without today or pauses."""
+    return draw_weekly(chart_data(summary, standard_minutes=summary.standard_minutes))
 
 
 async def weekly_chart_data(
@@ -65,9 +65,10 @@ async def weekly_chart_data(
     summary: WeeklySummary,
     today: date,
     *,
-    standard_minutes: int = DEFAULT_STANDARD_MINUTES,
+    standard_minutes: int | None = None,
 ) -> WeeklyChartData:
-    """The weekly chart of `summary`, with today marked and the learner's paused days shown."""
+    """The weekly chart of `summary`, with today marked, the learner's paused days shown and
+    their standard drawn (the summary's, unless `standard_minutes` says otherwise)."""
     paused = await PauseRepository(session).days_since(
         summary.profile.user_id, summary.week.first_day
     )
@@ -75,5 +76,5 @@ async def weekly_chart_data(
         summary,
         today=today,
         paused_days={day for day in paused if day in summary.week},
-        standard_minutes=standard_minutes,
+        standard_minutes=summary.standard_minutes if standard_minutes is None else standard_minutes,
     )

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.blocks.parsing import ArgumentError
+from coach.blocks.standard import MAX_STANDARD, MIN_STANDARD
 from coach.schedule.times import Rule, ScheduleKind, parse_clock, parse_weekly
 
 MAX_PAUSE_DAYS = 90
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:m|min|mins|minutes|分钟|分)?$", re.IGNORECASE)
 _DAYS = re.compile(r"^(\d{1,4})\s*(?:d|days?|天)?$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _OFF_WORDS = frozenset({"off", "none", "关", "关闭"})
@@ -65,7 +67,14 @@ class Resume:
     """`/settings resume`."""
 
 
-SettingsRequest = ShowSettings | SetTime | SwitchOff | SetTimezone | Pause | Resume
+@dataclass(frozen=True)
+class SetStandard:
+    """`/settings standard MINUTES`: the learner's Minimum Viable Day (one block this long)."""
+
+    minutes: int
+
+
+SettingsRequest = ShowSettings | SetTime | SwitchOff | SetTimezone | Pause | Resume | SetStandard
 
 
 def parse_settings(payload: str) -> SettingsRequest:
@@ -88,6 +97,16 @@ def parse_settings(payload: str) -> SettingsRequest:
         return Pause(days)
     if verb in ("resume", "unpause") and not rest:
         return Resume()
+    if verb in ("standard", "mvd", "标准", "达标"):
+        if not rest:
+            raise ArgumentError("schedule.standard_usage", min=MIN_STANDARD, max=MAX_STANDARD)
+        match = _MINUTES.match(rest)
+        minutes = int(match.group(1)) if match else 0
+        if not MIN_STANDARD <= minutes <= MAX_STANDARD:
+            raise ArgumentError(
+                "schedule.bad_standard", value=rest[:40], min=MIN_STANDARD, max=MAX_STANDARD
+            )
+        return SetStandard(minutes)
     raise ArgumentError("schedule.unknown_setting", value=payload.strip()[:40])
 
 

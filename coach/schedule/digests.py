@@ -10,24 +10,31 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.blocks.standard import streak_days
+from coach.blocks.standard import (
+    DEFAULT_STANDARD_MINUTES,
+    meets_standard,
+    streak,
+    streaks,
+    user_standard,
+    worked_minutes,
+)
 from coach.clock import Clock
 from coach.learners.profile import Profile, profile_of
-from coach.plan.weeks import SUNDAY, Week, week_number, week_of
+from coach.plan.planner import default_plan, plan_start
+from coach.plan.summary_format import SummaryFormat, summary_format
+from coach.plan.weeks import Week, plan_week, plan_week_of, summary_week
 from coach.schedule.commands import CurrentWeek, PlanWeek, WeekRequest, WeeksAgo
 from coach.schedule.suggestions import due_reviews, todays_suggestion
 from db.models import DailyNote, FocusBlock, User
 from db.repositories import UserRepository
-from db.scheduling import ActivityRepository, PauseRepository, ScheduleRepository
+from db.scheduling import ActivityRepository
 from db.study_repositories import PlanRepository
 
-# How far back a streak is looked for (as /status does).
-STREAK_WINDOW = timedelta(days=400)
 # A learner and one of their local dates.
 DayKey = tuple[int, date]
 
@@ -45,11 +52,10 @@ class BlockLine:
     @classmethod
     def of(cls, block: FocusBlock) -> BlockLine:
         """Copy what matters out of a model."""
-        finished = block.finished_at or block.planned_end_at
         return cls(
             local_date=block.local_date,
             topic=block.topic,
-            minutes=int((finished - block.started_at).total_seconds() // 60),
+            minutes=worked_minutes(block.started_at, block.finished_at or block.planned_end_at),
             started_at=block.started_at,
             recap=block.recap,
         )
@@ -78,6 +84,9 @@ class NudgeDigest:
     minutes_today: int
     suggestion: str | None
     due_reviews: int = 0
+    # The learner's standard, and whether a block of the day met it (the nudge's "已达标").
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
+    met_standard: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ class DayRecap:
     notes: tuple[NoteLine, ...]
     rewards: tuple[str, ...]
     streak: int
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
+
+    @property
+    def met_standard(self) -> bool:
+        """Whether a block of the day met the learner's standard."""
+        return meets_standard((block.minutes for block in self.blocks), self.standard_minutes)
 
     @property
     def minutes(self) -> int:
@@ -156,6 +171,35 @@ class WeeklySummary:
     rewards: tuple[str, ...]
     streak: int
     sections: WeeklySections = field(default_factory=WeeklySections)
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
+    # The learner's local date the summary was made on (the weekly day, or today for /week).
+    as_of: date | None = None
+    # The plan's own weekly-summary format and language, for the 小结 draft.
+    plan_format: SummaryFormat | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the week is over (a summary of a week in progress says "so far")."""
+        return self.as_of is None or self.as_of > self.week.last_day
+
+    @property
+    def days_to_go(self) -> int:
+        """Days of the week after `as_of` (0 once the week is over)."""
+        if self.as_of is None or self.finished:
+            return 0
+        return (self.week.last_day - self.as_of).days
+
+    @property
+    def met_days(self) -> int:
+        """Days that met the learner's standard."""
+        return sum(
+            1
+            for day in self.week.days
+            if meets_standard(
+                (block.minutes for block in self.blocks if block.local_date == day),
+                self.standard_minutes,
+            )
+        )
 
     @property
     def total_blocks(self) -> int:
@@ -195,9 +239,21 @@ class WeekRefused:
 class Digests:
     """Builds the digests of the scheduled messages and of `/week`."""
 
-    def __init__(self, clock: Clock, sections: SectionSource | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        sections: SectionSource | None = None,
+        *,
+        default_standard: int = DEFAULT_STANDARD_MINUTES,
+    ) -> None:
         self.clock = clock
         self.sections = sections
+        # The standard of a learner who set none (COACH_REWARD_MIN_MINUTES).
+        self.default_standard = default_standard
+
+    def standard_of(self, user: User) -> int:
+        """The learner's Minimum Viable Day standard (see `coach.blocks.standard`)."""
+        return user_standard(user, self.default_standard)
 
     async def nudge(self, session: AsyncSession, user_id: int, day: date) -> NudgeDigest | None:
         """The morning nudge of `day`; None if the learner is gone."""
@@ -217,6 +273,7 @@ class Digests:
             if user is None:
                 continue
             lines = [BlockLine.of(block) for block in blocks[key]]
+            standard = self.standard_of(user)
             digests[key] = NudgeDigest(
                 profile=profile_of(user),
                 local_date=day,
@@ -224,6 +281,8 @@ class Digests:
                 minutes_today=sum(line.minutes for line in lines),
                 suggestion=await todays_suggestion(session, user, day),
                 due_reviews=await due_reviews(session, user, self.clock.now()),
+                standard_minutes=standard,
+                met_standard=meets_standard((line.minutes for line in lines), standard),
             )
         return digests
 
@@ -246,9 +305,8 @@ class Digests:
         rewards: dict[int, list[str]] = {}
         for grant in grants:
             rewards.setdefault(grant.block_id, []).append(grant.title)
-        since = min(day for _, day in days) - STREAK_WINDOW
-        active = await activity.completed_days_of(ids, since)
-        rest = await PauseRepository(session).days_of(ids, since)
+        standards = {user_id: self.standard_of(user) for user_id, user in users.items()}
+        streak_of = await streaks(session, standards, [k for k in days if k[0] in users])
         recaps = {}
         for key in days:
             user_id, day = key
@@ -261,70 +319,67 @@ class Digests:
                 blocks=tuple(BlockLine.of(block) for block in blocks[key]),
                 notes=tuple(NoteLine.of(note) for note in notes[key]),
                 rewards=tuple(t for block in blocks[key] for t in rewards.get(block.id, [])),
-                streak=streak_days(
-                    {d for d in active.get(user_id, set()) if d <= day},
-                    day,
-                    rest.get(user_id, set()),
-                ),
+                streak=streak_of[key],
+                standard_minutes=standards[user_id],
             )
         return recaps
 
     async def weekly(self, session: AsyncSession, user_id: int, day: date) -> WeeklySummary | None:
-        """The summary of the week that holds `day`; None if the learner is gone."""
+        """The summary sent on `day`: its plan week so far, or, on the first day of a plan
+        week, the week just finished (`coach.plan.weeks.summary_week`); None if the learner
+        is gone."""
         user = await session.get(User, user_id)
         if user is None:
             return None
-        # As of `day`, not today: a summary sent late must not count from a plan started since.
-        plan_start, ends_on = await self._calendar(session, user, as_of=day)
-        return await self._summary(session, user, week_of(day, plan_start, ends_on))
+        week = summary_week(day, await self._plan_start(session, user))
+        return await self._summary(session, user, week, as_of=day)
 
     async def requested_week(
         self, session: AsyncSession, user_id: int, request: WeekRequest
     ) -> WeeklySummary | WeekRefused:
-        """The summary `/week` asked for: this week, an earlier one, plan week N, or a date's."""
+        """The summary `/week` asked for: this plan week so far, an earlier one, plan week N,
+        or the plan week holding a date."""
         user = await session.get(User, user_id)
         assert user is not None, "the handler creates the learner first"
         today = self._today(user)
-        plan_start, ends_on = await self._calendar(session, user, as_of=today)
-        current = week_of(today, plan_start, ends_on)
+        plan_start = await self._plan_start(session, user)
+        current = plan_week_of(today, plan_start)
         if isinstance(request, CurrentWeek):
             week = current
         elif isinstance(request, WeeksAgo):
-            week = week_number(current.number - request.weeks, plan_start, ends_on)
+            week = plan_week(current.number - request.weeks, plan_start)
         elif isinstance(request, PlanWeek):
-            week = week_number(request.number, plan_start, ends_on)
+            week = plan_week(request.number, plan_start)
         else:
-            week = week_of(request.day, plan_start, ends_on)
+            week = plan_week_of(request.day, plan_start)
         profile = profile_of(user)
+        # Before the plan's start there is no plan week to sum up (as `/plan` says).
         if week.number < 1:
-            first = week_number(1, plan_start, ends_on).first_day
-            return WeekRefused(profile, "schedule.week_before_start", {"first": first.isoformat()})
+            first = plan_start.isoformat()
+            return WeekRefused(profile, "schedule.week_before_start", {"first": first})
         if week.number > current.number:
             return WeekRefused(
                 profile, "schedule.week_future", {"week": week.number, "current": current.number}
             )
-        return await self._summary(session, user, week)
+        return await self._summary(session, user, week, as_of=today)
 
     def _today(self, user: User) -> date:
         return self.clock.now().astimezone(ZoneInfo(user.timezone)).date()
 
-    async def _calendar(self, session: AsyncSession, user: User, as_of: date) -> tuple[date, int]:
-        """Where week 1 begins, as of the local date `as_of`, and the weekday weeks end on.
+    async def _plan_start(self, session: AsyncSession, user: User) -> date:
+        """The first day of plan week 1, as `/plan` has it: `/plan start`, else first contact."""
+        return plan_start(user, await PlanRepository(session).get(user.id))
 
-        Week 1 is the week holding the start of the learner's plan (`/plan start`, once
-        `as_of` has reached it; before that, and by default, their first contact), so
-        "Week N 小结" and `/plan`'s week N count from the same day; they match exactly when
-        the plan starts the day after the summary's weekday (a Monday, by default).
-        """
-        ends_on = await ScheduleRepository(session).week_ends_on(user.id)
-        plan = await PlanRepository(session).get(user.id)
-        plan_start = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
-        started = plan.start_date if plan is not None else None
-        if started is not None and started <= as_of:
-            plan_start = started
-        return plan_start, SUNDAY if ends_on is None else ends_on
+    async def _plan_format(self, session: AsyncSession, user: User) -> SummaryFormat:
+        """How the learner's plan (their own, else the default one) writes a weekly 小结."""
+        record = await PlanRepository(session).get(user.id)
+        if record is not None and record.document is not None:
+            return summary_format(record.document)
+        return summary_format(default_plan(user.language).document)
 
-    async def _summary(self, session: AsyncSession, user: User, week: Week) -> WeeklySummary:
+    async def _summary(
+        self, session: AsyncSession, user: User, week: Week, *, as_of: date
+    ) -> WeeklySummary:
         activity = ActivityRepository(session)
         models = await activity.completed_blocks(user.id, week.first_day, week.last_day)
         blocks = [BlockLine.of(block) for block in models]
@@ -338,6 +393,7 @@ class Digests:
             )
             for day in week.days
         )
+        standard = self.standard_of(user)
         sections = WeeklySections()
         if self.sections is not None:
             sections = await self.sections(session, user, week)
@@ -348,12 +404,9 @@ class Digests:
             blocks=tuple(blocks),
             notes=tuple(NoteLine.of(note) for note in notes),
             rewards=tuple(grant.title for grant in grants),
-            streak=await self._streak(session, user.id, min(week.last_day, self._today(user))),
+            streak=await streak(session, user.id, standard, min(week.last_day, as_of)),
             sections=sections,
+            standard_minutes=standard,
+            as_of=as_of,
+            plan_format=await self._plan_format(session, user),
         )
-
-    async def _streak(self, session: AsyncSession, user_id: int, day: date) -> int:
-        since = day - STREAK_WINDOW
-        active = await ActivityRepository(session).completed_days(user_id, since)
-        rest = await PauseRepository(session).days_since(user_id, since)
-        return streak_days({d for d in active if d <= day}, day, rest)

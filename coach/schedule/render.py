@@ -82,6 +82,7 @@ def settings_overview(overview: ScheduleOverview, *, usage: bool = True) -> str:
             weekly=_entry(overview, overview.entry(ScheduleKind.WEEKLY)),
         )
     ]
+    parts.append(t(language, "schedule.standard", minutes=overview.standard_minutes))
     if overview.pause is not None:
         first, last = overview.pause
         parts.append(t(language, "schedule.paused", first=first.isoformat(), last=last.isoformat()))
@@ -101,6 +102,11 @@ def time_set(overview: ScheduleOverview, kind: ScheduleKind) -> str:
         rule=rule_text(language, entry.rule),
         next=next_text(overview.profile, entry.next_due_at, overview.now),
     )
+
+
+def standard_set(overview: ScheduleOverview) -> str:
+    """The reply to a changed Minimum Viable Day."""
+    return t(overview.profile.language, "schedule.standard_set", minutes=overview.standard_minutes)
 
 
 def switched_off(overview: ScheduleOverview, kind: ScheduleKind) -> str:
@@ -145,7 +151,7 @@ def nudge(digest: NudgeDigest) -> str:
     """The morning nudge: the one-block framing, or congratulations when a block is done."""
     profile, language = digest.profile, digest.profile.language
     name = profile.first_name or "👋"
-    if digest.blocks_today:
+    if digest.met_standard:
         return t(
             language,
             "schedule.nudge_done",
@@ -153,7 +159,18 @@ def nudge(digest: NudgeDigest) -> str:
             blocks=digest.blocks_today,
             minutes=digest.minutes_today,
         )
-    lines = [t(language, "schedule.nudge", name=name)]
+    if digest.blocks_today:
+        head = t(
+            language,
+            "schedule.nudge_short",
+            name=name,
+            blocks=digest.blocks_today,
+            minutes=digest.minutes_today,
+            standard=digest.standard_minutes,
+        )
+    else:
+        head = t(language, "schedule.nudge", name=name)
+    lines = [head]
     if digest.suggestion:
         lines.append(t(language, "schedule.nudge_suggestion", suggestion=digest.suggestion))
     if digest.due_reviews:
@@ -191,9 +208,13 @@ def recap(day: DayRecap) -> str:
     lines.append("")
     if day.rewards:
         lines.append(t(language, "schedule.recap_rewards", rewards=join(language, day.rewards)))
-    if day.blocks:
+    if day.met_standard:
         lines.append(t(language, "schedule.recap_streak", days=day.streak))
         lines.append(t(language, "schedule.recap_well_done"))
+    elif day.blocks:
+        lines.append(t(language, "schedule.recap_short", standard=day.standard_minutes))
+        if day.streak:
+            lines.append(t(language, "schedule.recap_streak_open", days=day.streak))
     else:
         if day.notes:
             lines.append(t(language, "schedule.recap_notes_count", count=len(day.notes)))
@@ -216,8 +237,16 @@ def weekly_caption(summary: WeeklySummary) -> str:
             last=week.last_day.isoformat(),
         )
     ]
+    if not summary.finished and summary.as_of is not None:
+        day = summary.as_of.isoformat()
+        if summary.days_to_go:
+            lines.append(t(language, "schedule.weekly_so_far", date=day, days=summary.days_to_go))
+        else:
+            lines.append(t(language, "schedule.weekly_last_day", date=day))
     if not summary.blocks:
-        lines.append(t(language, "schedule.weekly_empty"))
+        # A week still under way has not failed: it says so (issue 11, "what is true").
+        key = "schedule.weekly_empty" if summary.finished else "schedule.weekly_empty_so_far"
+        lines.append(t(language, key))
     else:
         lines.append(
             t(
@@ -226,6 +255,7 @@ def weekly_caption(summary: WeeklySummary) -> str:
                 blocks=summary.total_blocks,
                 minutes=summary.total_minutes,
                 active=summary.active_days,
+                met=summary.met_days,
             )
         )
         longest = summary.longest

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.blocks.standard import DEFAULT_STANDARD_MINUTES, set_standard, user_standard
 from coach.clock import Clock
 from coach.learners.profile import Identity, Profile, profile_of
 from coach.learners.registry import Learners
@@ -70,6 +71,8 @@ class SchedulerConfig:
     grace: timedelta
     # How long a claim is held before another process may take it over.
     lease: timedelta
+    # The Minimum Viable Day of a learner who set none (COACH_REWARD_MIN_MINUTES).
+    default_standard: int = DEFAULT_STANDARD_MINUTES
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class ScheduleOverview:
     entries: tuple[ScheduleEntry, ...]
     pause: tuple[date, date] | None
     now: datetime
+    # The learner's Minimum Viable Day: one completed block of this many worked minutes.
+    standard_minutes: int = DEFAULT_STANDARD_MINUTES
 
     def entry(self, kind: ScheduleKind) -> ScheduleEntry:
         """The entry of one kind."""
@@ -145,6 +150,14 @@ class Scheduler:
     async def overview(self, session: AsyncSession, who: Identity) -> ScheduleOverview:
         """The learner's schedule, creating the default one on first use."""
         user = await self._user(session, who)
+        return await self._overview(session, user)
+
+    async def set_standard(
+        self, session: AsyncSession, who: Identity, minutes: int
+    ) -> ScheduleOverview:
+        """The learner's own Minimum Viable Day (`/settings standard N`, 1–180, parsed)."""
+        user = await self._user(session, who)
+        set_standard(user, minutes)
         return await self._overview(session, user)
 
     async def set_time(
@@ -294,6 +307,7 @@ class Scheduler:
             ),
             pause=(pause.first_day, pause.last_day) if pause is not None else None,
             now=self.clock.now(),
+            standard_minutes=user_standard(user, self.config.default_standard),
         )
 
     async def _arm(self, session: AsyncSession, user: User, schedules: Iterable[Schedule]) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.plan.progress import todays_item
+from coach.plan.progress import week_progress
 from coach.plan.weeks import Week
 from coach.schedule.digests import DemoRecord, PlanProgress, QuizAccuracy, WeeklySections
 from coach.vision.render import demo_record_markdown
@@ -18,14 +18,15 @@ from db.study_repositories import QuizRepository
 
 
 async def weekly_sections(session: AsyncSession, user: User, week: Week) -> WeeklySections:
-    """The plan checklist progress at the week's end and the week's quiz accuracy."""
+    """The checklist of plan week `week.number` (as at the week's end) and the week's quiz
+    accuracy; no checklist for a week the plan does not have."""
     zone = ZoneInfo(user.timezone)
     since = datetime.combine(week.first_day, time.min, zone)
     until = datetime.combine(week.last_day + timedelta(days=1), time.min, zone)
-    today = await todays_item(session, user.id, until - timedelta(seconds=1))
+    progress = await week_progress(session, user.id, until - timedelta(seconds=1), week.number)
     plan = None
-    if today is not None and not today.before_start and today.total:
-        plan = PlanProgress(done=today.done, total=today.total)
+    if progress is not None and progress.total:
+        plan = PlanProgress(done=progress.done, total=progress.total)
     answered = await QuizRepository(session).answered(user.id, since=since, until=until)
     quiz = None
     if answered:

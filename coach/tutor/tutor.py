@@ -227,7 +227,7 @@ class Tutor:
             history=history,
             now=now,
             running=status.running,
-            short_block_minutes=self.coach.config.reward_min_minutes,
+            short_block_minutes=status.standard_minutes,
         )
 
     def ground(self, context: ChatContext, text: str) -> Grounding:

@@ -36,8 +36,9 @@ async def test_bad_arguments_and_unknown_commands_get_usage(
     assert "用法：/lang zh 或 /lang en" in await _reply(lin, "/lang klingon")
     assert "不是有效的 IANA 时区名" in await _reply(lin, "/timezone Mars/Base")
     assert "用法：/note" in await _reply(lin, "/note")
-    assert "用法：/recap" in await _reply(lin, "/recap")
-    assert "没有可以写小结的已完成块" in await _reply(lin, "/recap 太早了")
+    # `/recap` alone shows the latest block's recap; before any block there is none.
+    assert "还没有完成的块，所以还没有小结可写" in await _reply(lin, "/recap")
+    assert "还没有完成的块，所以还没有小结可写" in await _reply(lin, "/recap 太早了")
     assert "现在没有进行中的专注块" in await _reply(lin, "/cancel")
     # Without an LLM a plain message gets the offline coaching reply, which says so.
     chat = await _reply(lin, "随便说一句")

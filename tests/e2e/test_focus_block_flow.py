@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, EmulatedUser
 from tests.support.running_bot import RunningBot
 
 
@@ -79,3 +80,87 @@ async def test_start_block_complete_recap_reward_status_export(
     assert [(b.topic, b.status) for b in blocks] == [("self-attention", BlockStatus.COMPLETED)]
     assert blocks[0].notified_at is not None
     assert grants == 1
+
+
+async def _reply(user: EmulatedUser, text: str) -> str:
+    user.send_text(text)
+    message = await user.next_message()
+    return message.text or ""
+
+
+class TestTheMinimumViableDayAndRecaps:
+    """Issue 11 with the default standard of 35 minutes: a token block keeps no streak, a
+    question is not a recap, /recap shows and replaces it, the learner sets their standard."""
+
+    @pytest.fixture
+    def bot_overrides(self) -> dict[str, Any]:
+        return {"COACH_REWARD_MIN_MINUTES": 35}
+
+    async def test_in_chinese(self, bot: RunningBot, emulator: BotApiEmulator) -> None:
+        lin = emulator.user(1001, first_name="Lin", language_code="zh")
+        assert "还没有完成的块" in await _reply(lin, "/recap")
+
+        await _reply(lin, "/block 1 CNN")
+        done = await lin.next_message(timeout=15)
+        assert "少于 35 分钟，所以没有奖励" in (done.text or "")
+        assert "2 小时内直接发一条消息" in (done.text or "")
+
+        # A question goes to the coach, and the recap is still awaited.
+        lin.send_text("InfoNCE 到底怎么算？")
+        hint = await lin.next_message()
+        assert "这条像是一个问题，所以没有存成「CNN」的小结" in (hint.text or "")
+        answer = await lin.next_message(timeout=15)
+        assert "小结已保存" not in (answer.text or "")
+        saved = await _reply(lin, "卷积 + 池化\n感受野")
+        assert "小结已保存到「CNN」（" in saved and "结束的块）" in saved
+
+        shown = await _reply(lin, "/recap")
+        assert "「CNN」（" in shown and "卷积 + 池化\n感受野" in shown
+        assert "要改：/recap 新的小结" in shown
+        replaced = await _reply(lin, "/recap 卷积、池化和感受野")
+        assert "「CNN」（" in replaced and "的小结已替换" in replaced
+        assert "卷积、池化和感受野" in await _reply(lin, "/recap")
+
+        status = await _reply(lin, "/status")
+        assert "完成 1 个块，共 1 分钟" in status
+        assert "还没达标" in status and "连续达标：0 天" in status
+
+        assert "不是 1–180 之间的分钟数" in await _reply(lin, "/settings standard 0")
+        assert "不是 1–180 之间的分钟数" in await _reply(lin, "/settings standard 十分钟")
+        assert "至少 35 分钟" in await _reply(lin, "/settings")
+        assert "一个至少 1 分钟的完整块算今天达标" in await _reply(lin, "/settings standard 1")
+        assert "至少 1 分钟" in await _reply(lin, "/settings")
+        status = await _reply(lin, "/status")
+        assert "✅ 已达标" in status and "连续达标：1 天" in status
+
+    async def test_in_english(self, bot: RunningBot, emulator: BotApiEmulator) -> None:
+        ana = emulator.user(2002, first_name="Ana", language_code="en")
+        await _reply(ana, "/lang en")
+        assert "no completed block yet" in await _reply(ana, "/recap")
+
+        await _reply(ana, "/block 1 CNN")
+        done = await ana.next_message(timeout=15)
+        assert "less than 35, so no reward" in (done.text or "")
+
+        ana.send_text("How does InfoNCE work?")
+        hint = await ana.next_message()
+        assert "looks like a question, so it was not saved as the recap of “CNN”" in (
+            hint.text or ""
+        )
+        await ana.next_message(timeout=15)
+        saved = await _reply(ana, "convolution, pooling, receptive field")
+        assert "Recap saved to “CNN” (the block that ended" in saved
+
+        shown = await _reply(ana, "/recap")
+        assert "convolution, pooling, receptive field" in shown and "To change it" in shown
+        assert "was replaced" in await _reply(ana, "/recap conv + pool")
+
+        status = await _reply(ana, "/status")
+        assert "1 block completed, 1 minute" in status
+        assert "not met yet" in status and "Streak: 0 days" in status
+
+        refused = await _reply(ana, "/settings standard 500")
+        assert "not a number of minutes from 1 to 180" in refused
+        assert "at least 1 minute meets" in await _reply(ana, "/settings standard 1")
+        status = await _reply(ana, "/status")
+        assert "✅ met" in status and "Streak: 1 day" in status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -159,3 +159,44 @@ async def test_documents_that_are_not_plans_get_a_clear_reply(
     lin.send_document(b"## Week 1\n- [ ] task\n", "plan.txt", "text/plain")
     assert "只能导入 .md" in ((await lin.next_message()).text or "")
     assert "这是默认计划" in await _text(lin, "/plan")
+
+
+@pytest.mark.parametrize(
+    "bot_overrides", [{"COACH_CLOCK_START": "2026-03-09T10:00:00+08:00"}]
+)  # a Monday
+async def test_plan_and_week_number_weeks_alike_for_every_start_weekday(
+    bot: RunningBot, emulator: BotApiEmulator
+) -> None:
+    """Issue 11: a plan started on Sunday 03-08, seen on Monday 03-09, is in week 1 for both
+    `/plan` and `/week`, with the same dates and checklist; so for every start weekday."""
+    today = date(2026, 3, 9)
+    for offset in range(7):
+        start = today - timedelta(days=offset)
+        end = start + timedelta(days=6)
+        learner = emulator.user(3000 + offset, first_name=f"L{offset}", language_code="zh")
+        assert "第 1 周" in await _text(learner, f"/plan start {start.isoformat()}")
+        plan = await _text(learner, "/plan")
+        assert "第 1 周（共 6 周）" in plan, (start, plan)
+        assert f"🗓 {start.isoformat()} – {end.isoformat()}" in plan
+        assert "✅ 清单 0/5：" in plan
+        learner.send_text("/week")
+        chart = await learner.next_message(timeout=15)
+        caption = chart.caption or ""
+        assert f"Week 1 小结（{start.isoformat()} – {end.isoformat()}）" in caption, caption
+        assert "计划清单：0/5 项" in caption
+        left = (end - today).days
+        so_far = f"这一周还剩 {left} 天" if left else "今天是这一周的最后一天"
+        assert f"截至 2026-03-09，{so_far}" in caption
+        assert "这一周到现在还没有完成的专注块" in caption and "下周从" not in caption
+        draft = await learner.next_message()
+        assert (draft.document or b"").decode("utf-8").startswith("## Week 1 小结\n")
+
+    ana = emulator.user(3100, first_name="Ana", language_code="en")
+    await _text(ana, "/lang en")
+    await _text(ana, "/plan start 2026-03-08")
+    assert "Week 1 of 6" in await _text(ana, "/plan")
+    ana.send_text("/week")
+    caption = (await ana.next_message(timeout=15)).caption or ""
+    assert "Week 1 summary (2026-03-08 – 2026-03-14)" in caption
+    draft = await ana.next_message()
+    assert (draft.document or b"").decode("utf-8").startswith("## Week 1 Summary\n")

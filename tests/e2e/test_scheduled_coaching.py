@@ -25,6 +25,8 @@ from db.models import (
     FocusBlock,
     Schedule,
     ScheduledDelivery,
+    SchedulePause,
+    StudyPlanRecord,
     User,
 )
 from db.scheduling import DeliveryStatus
@@ -263,6 +265,24 @@ async def test_the_weekly_summary_chart_and_draft_match_the_database(
     lin = emulator.user(1001, first_name="Lin")
     minutes_by_day = await _seed_learner_with_a_week(database_url)
     week = [date(2026, 3, 2) + timedelta(days=n) for n in range(7)]
+    # Lin's own standard is 40 minutes, and Thursday was a day of a pause.
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            user = await session.get(User, 1001)
+            assert user is not None
+            user.settings = {"standard_minutes": 40}
+            session.add(
+                SchedulePause(
+                    user_id=1001,
+                    first_day=date(2026, 3, 5),
+                    last_day=date(2026, 3, 5),
+                    created_at=datetime(2026, 3, 4, tzinfo=UTC),
+                )
+            )
+            await session.commit()
+    finally:
+        await database.dispose()
 
     photo = await lin.next_message(timeout=15)
     assert photo.method == "sendPhoto" and photo.photo is not None, photo.summary()
@@ -275,7 +295,11 @@ async def test_the_weekly_summary_chart_and_draft_match_the_database(
     caption = photo.caption or ""
     total = sum(minutes_by_day.values())
     assert "Week 1 小结（2026-03-02 – 2026-03-08）" in caption
-    assert f"专注 5 个块，共 {total} 分钟；活跃 4/7 天" in caption
+    # 45 + 30, 50, 25 and 60 minutes: three days met the standard of 40.
+    assert f"专注 5 个块，共 {total} 分钟；活跃 4/7 天，达标 3 天" in caption
+    assert "截至 2026-03-08，今天是这一周的最后一天" in caption
+    assert bars["standard"] == 40 and bars["today"] == "2026-03-08"
+    assert bars["paused"] == ["2026-03-05"]
     assert "最长的一块：Transformer（60 分钟，2026-03-07）" in caption
 
     draft = await lin.next_message(timeout=10)
@@ -298,6 +322,48 @@ async def test_the_weekly_summary_chart_and_draft_match_the_database(
     [delivery] = await _deliveries(database_url, ScheduledDelivery.kind == "weekly")
     assert (delivery.status, delivery.local_date) == (DeliveryStatus.SENT, date(2026, 3, 8))
     assert delivery.due_at == datetime(2026, 3, 8, 12, 0, tzinfo=UTC) and not delivery.late
+
+
+@pytest.mark.parametrize("bot_overrides", [clock_at("2026-03-08T19:59:00+08:00")])
+async def test_on_the_first_day_of_a_plan_week_the_summary_is_of_the_week_just_finished(
+    bot: RunningBot, emulator: BotApiEmulator, database_url: str
+) -> None:
+    """The plan started on Sunday 1 March; the summary on Sunday 8 March (the first day of
+    plan week 2) sums up plan week 1, 1–7 March, as `/plan` numbers it."""
+    lin = emulator.user(1001, first_name="Lin")
+    minutes_by_day = await _seed_learner_with_a_week(database_url)
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            session.add(
+                StudyPlanRecord(
+                    user_id=1001,
+                    revision=0,
+                    start_date=date(2026, 3, 1),
+                    updated_at=datetime(2026, 3, 1, tzinfo=UTC),
+                )
+            )
+            await session.commit()
+    finally:
+        await database.dispose()
+    photo = await lin.next_message(timeout=15)
+    caption = photo.caption or ""
+    assert "Week 1 小结（2026-03-01 – 2026-03-07）" in caption, caption
+    assert "截至" not in caption, "a finished week is not summed up 'so far'"
+    bars = _chart_bars(photo.photo or b"")
+    assert bars["days"][0] == "2026-03-01" and bars["today"] is None
+    assert sum(bars["minutes"]) == sum(minutes_by_day.values())
+    draft = await lin.next_message(timeout=10)
+    assert draft.file_name == "week-01-2026-03-01.md"
+    assert "第 2 周（共 6 周）" in await _reply(lin, "/plan")
+    assert "Week 2 小结（2026-03-08 – 2026-03-14）" in ((await _week(lin)) or "")
+
+
+async def _week(user: EmulatedUser) -> str | None:
+    user.send_text("/week")
+    chart = await user.next_message(timeout=15)
+    await user.next_message()  # the draft
+    return chart.caption
 
 
 # PTB itself reads RetryAfter.retry_after, which warns about its coming timedelta type.

@@ -22,6 +22,7 @@ COUNTS = frozenset(
         "done", "grants", "hit", "items", "limit", "max", "min", "minutes", "notes", "number",
         "percent", "points", "position", "questions", "remaining", "score", "seconds", "ticked",
         "total", "used", "week", "weeks", "worked", "found", "headings", "kept", "reset", "size",
+        "hours", "met", "standard", "month",
     }
 )  # fmt: skip
 # Placeholders that hold text, with a sample per language; Chinese samples are Chinese, so a

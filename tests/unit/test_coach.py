@@ -17,9 +17,11 @@ from coach.blocks.service import (
     CoachConfig,
     NoRunningBlock,
     RecapSaved,
+    RecapShown,
     RewardGranted,
     RewardRefused,
 )
+from coach.blocks.standard import set_standard
 from coach.blocks.views import BlockEnding
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
@@ -196,10 +198,10 @@ async def test_recap_goes_to_the_block_that_asked_for_it(
     clock.advance(minutes=46)
     await _complete_due(database, coach)
     async with database.session() as session:
-        assert await coach.awaiting_recap(session, LIN)
+        assert (await coach.recap_wait(session, LIN)).awaiting
         saved = await coach.save_recap(session, LIN, "Q·Kᵀ/√d_k\nsoftmax over keys\nV weighted sum")
         await session.commit()
-        assert not await coach.awaiting_recap(session, LIN)
+        assert not (await coach.recap_wait(session, LIN)).awaiting
         block = await session.get(FocusBlock, block_id)
     assert isinstance(saved, RecapSaved) and saved.block.id == block_id
     assert block is not None and block.recap is not None and block.recap.startswith("Q·Kᵀ")
@@ -223,6 +225,71 @@ async def test_status_counts_todays_minutes_and_the_streak_in_local_time(
     assert report.blocks_today == 0 and report.minutes_today == 0
     assert report.streak == 3
     assert report.running is not None and report.running.remaining_minutes(report.now) == 30
+
+
+async def test_a_short_block_counts_minutes_but_neither_a_reward_nor_the_streak(
+    database: Database, coach: Coach, clock: ManualClock
+) -> None:
+    await _start(database, coach, 1)
+    clock.advance(minutes=2)
+    [ending] = await _complete_due(database, coach)
+    async with database.session() as session:
+        short = await coach.status(session, LIN)
+    assert not ending.earned_reward and ending.min_reward_minutes == 35
+    assert short.blocks_today == 1 and short.minutes_today == 1
+    assert short.streak == 0 and not short.met_today
+    await _start(database, coach, 35)
+    clock.advance(minutes=36)
+    ending = (await _complete_due(database, coach))[-1]
+    async with database.session() as session:
+        met = await coach.status(session, LIN)
+    assert ending.earned_reward
+    assert met.streak == 1 and met.met_today and met.minutes_today == 36
+
+
+async def test_the_learners_own_standard_decides_the_reward_and_the_streak(
+    database: Database, coach: Coach, clock: ManualClock
+) -> None:
+    async with database.session() as session:
+        user = await coach.learners.user(session, LIN)
+        set_standard(user, 50)
+        await session.commit()
+    await _start(database, coach, 45)
+    clock.advance(minutes=46)
+    [ending] = await _complete_due(database, coach)
+    async with database.session() as session:
+        report = await coach.status(session, LIN)
+    assert not ending.earned_reward and ending.min_reward_minutes == 50
+    assert report.standard_minutes == 50 and report.streak == 0
+
+
+async def test_a_recap_is_awaited_for_two_hours_and_recap_replaces_the_latest(
+    database: Database, coach: Coach, clock: ManualClock
+) -> None:
+    block_id = await _start(database, coach, 45)
+    clock.advance(minutes=46)
+    await _complete_due(database, coach)
+    async with database.session() as session:
+        await coach.mark_notified(session, block_id)
+        first = await coach.save_recap(session, LIN, "mask")
+        await session.commit()
+        replaced = await coach.save_recap(session, LIN, "causal mask")
+        shown = await coach.latest_recap(session, LIN)
+        await session.commit()
+    assert isinstance(first, RecapSaved) and first.previous is None
+    assert isinstance(replaced, RecapSaved) and replaced.previous == "mask"
+    assert isinstance(shown, RecapShown) and shown.recap == "causal mask"
+    second = await _start(database, coach, 45)
+    clock.advance(minutes=46)
+    await _complete_due(database, coach)
+    clock.advance(hours=2, minutes=1)
+    async with database.session() as session:
+        late = await coach.recap_wait(session, LIN)
+        await session.commit()
+        again = await coach.recap_wait(session, LIN)
+    assert late.expired and not late.awaiting and late.block is not None
+    assert late.block.id == second
+    assert again.block is None, "the coach says it is too late only once"
 
 
 async def test_timezone_must_be_an_iana_name(database: Database, coach: Coach) -> None:

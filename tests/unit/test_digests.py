@@ -16,10 +16,11 @@ from coach.blocks.service import Coach, CoachConfig
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
 from coach.pictures.weekly import CHART_METADATA_KEY
+from coach.plan.planner import default_plan
 from coach.plan.weeks import Week
 from coach.schedule import render as schedule_render
 from coach.schedule.chart import draw_weekly_chart
-from coach.schedule.commands import CurrentWeek, PlanWeek
+from coach.schedule.commands import CurrentWeek, PlanWeek, WeeksAgo
 from coach.schedule.digests import (
     DemoRecord,
     Digests,
@@ -267,36 +268,76 @@ async def test_english_learners_get_english_digests(
         await session.commit()
     summary = await _summary(database, Digests(clock))
     assert "Week 1 summary (2026-03-02 – 2026-03-08)" in schedule_render.weekly_caption(summary)
+    # Their plan is the English default plan: the draft follows the plan's language.
     draft = weekly_draft(summary)
-    assert draft.startswith("## Week 1 summary\n- Done: 4 focus blocks, 185 minutes")
+    assert draft.startswith("## Week 1 Summary\n- Done: 4 focus blocks, 185 minutes")
     assert "- Still confused: 为什么残差能缓解退化？" in draft
 
 
-async def test_weeks_count_from_the_plans_start_once_the_learner_sets_one(
+async def test_the_draft_follows_the_plans_language_not_the_interfaces(
+    database: Database, coach: Coach, clock: ManualClock
+) -> None:
+    await _seed_week(database, coach)
+    async with database.session() as session:
+        await coach.learners.set_language(session, LIN, "en")
+        # The learner's own plan, in Chinese, with the seed's "Week 1 小结" example.
+        document = default_plan("zh").document + (
+            "\n```markdown\n## Week 1 小结\n- 完成了：…\n- 仍然困惑：…\n- 下周想补充：…\n```\n"
+        )
+        session.add(
+            StudyPlanRecord(
+                user_id=LIN.user_id,
+                document=document,
+                revision=1,
+                start_date=date(2026, 3, 2),
+                updated_at=MONDAY_8AM,
+            )
+        )
+        await _block(session, 6, 3, 40, "Transformer", "学了 mask；mask 那里还有点晕")
+        await _block(session, 6, 5, 40, "ViT", "patch embedding 不太懂\nposition embedding")
+        await session.commit()
+    summary = await _summary(database, Digests(clock))
+    draft = weekly_draft(summary).splitlines()
+    assert draft[0] == "## Week 1 小结"
+    assert draft[1].startswith("- 完成了：6 个专注块")
+    assert "  - 03-06 Transformer：学了 mask" in draft
+    assert "  - 03-06 ViT：position embedding" in draft
+    confused = next(line for line in draft if line.startswith("- 仍然困惑："))
+    assert "mask 那里还有点晕" in confused and "patch embedding 不太懂" in confused
+    assert "为什么残差能缓解退化？" in confused
+    assert not any("还有点晕" in line for line in draft if line.startswith("  - "))
+    assert draft[-1] == "- 下周想补充：下周想手写一遍注意力"
+
+
+async def test_weeks_are_the_plans_weeks_counted_from_its_start_day(
     database: Database, coach: Coach, clock: ManualClock
 ) -> None:
     await _seed_week(database, coach)  # first contact: Monday 2026-03-02
     digests = Digests(clock)
     async with database.session() as session:
         by_first_contact = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
-        # `/plan start 2026-03-09`: the plan's week 1 is the week of 9 March.
+        # `/plan start 2026-03-09`: the plan's week 1 is 9–15 March, as `/plan` shows it.
         session.add(
             StudyPlanRecord(user_id=LIN.user_id, start_date=date(2026, 3, 9), updated_at=MONDAY_8AM)
         )
         await session.flush()
-        # Still Monday 2 March: a start that is still ahead renumbers nothing yet.
+        # Still Monday 2 March: before the start there is no plan week to sum up.
         not_yet = await digests.requested_week(session, LIN.user_id, CurrentWeek())
-        clock.advance(days=14, hours=9)  # Monday 16 March: the plan has started
+        clock.advance(days=14, hours=9)  # Monday 16 March: week 2 of the plan
         by_plan = await digests.weekly(session, LIN.user_id, date(2026, 3, 15))
-        # The summary of Sunday 8 March, sent late (after the plan started on the 9th).
+        # The summary of Sunday 8 March, sent late: the day before the start, week 0.
         late = await digests.weekly(session, LIN.user_id, date(2026, 3, 8))
         first_week = await digests.requested_week(session, LIN.user_id, PlanWeek(1))
-        before_start = await digests.requested_week(session, LIN.user_id, PlanWeek(0))
-    assert by_first_contact is not None and by_first_contact.week.number == 2
-    assert isinstance(not_yet, WeeklySummary)
-    assert (not_yet.week.number, not_yet.week.first_day) == (1, date(2026, 3, 2))
+        before_start = await digests.requested_week(session, LIN.user_id, WeeksAgo(3))
+    assert by_first_contact is not None
+    assert (by_first_contact.week.number, by_first_contact.week.first_day) == (
+        2,
+        date(2026, 3, 9),
+    )
+    assert isinstance(not_yet, WeekRefused)
+    assert not_yet.values == {"first": "2026-03-09"}
     assert by_plan is not None and by_plan.week.number == 1
-    assert late is not None and late.week.number == 1, "counted as of its own day, not Week 0"
+    assert late is not None and late.week.number == 0
     assert late.week.first_day == date(2026, 3, 2)
     assert by_plan.week.first_day == date(2026, 3, 9)
     assert "Week 1 小结（2026-03-09 – 2026-03-15）" in schedule_render.weekly_caption(by_plan)

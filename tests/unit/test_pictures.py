@@ -448,3 +448,11 @@ async def test_progress_data_gathers_minutes_pauses_checklist_streaks_and_quiz(
     assert "42" in picture.texts and "67%（2/3）" in picture.texts
     async with database.session() as session:
         assert await progress_data(session, 999, clock_now, bank) is None
+        # With a standard of 45 minutes the blocks of 42-44 minutes (2-4 March) fall short.
+        user = await session.get(User, LIN.user_id)
+        assert user is not None
+        user.settings = {"standard_minutes": 45}
+        stricter = await progress_data(session, LIN.user_id, clock_now, bank)
+    assert stricter is not None and stricter.standard_minutes == 45
+    assert stricter.current_streak == 5 and stricter.longest_streak == 5
+    assert stricter.minutes[date(2026, 3, 2)] == 42, "short blocks still count as minutes"

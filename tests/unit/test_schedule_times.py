@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coach.blocks.parsing import ArgumentError
-from coach.plan.weeks import week_number, week_of
 from coach.schedule.commands import (
     CurrentWeek,
     Pause,
     PlanWeek,
     Resume,
+    SetStandard,
     SetTime,
     SetTimezone,
     ShowSettings,
@@ -171,12 +171,15 @@ def test_week_requests_parse() -> None:
             parse_week(bad)
 
 
-def test_weeks_end_on_the_summary_day_and_week_one_holds_the_first_contact() -> None:
-    first_contact = date(2026, 3, 4)  # a Wednesday
-    week = week_of(date(2026, 3, 8), first_contact)
-    assert (week.number, week.first_day, week.last_day) == (1, date(2026, 3, 2), date(2026, 3, 8))
-    assert week_of(date(2026, 3, 9), first_contact).number == 2
-    assert week_number(3, first_contact).first_day == date(2026, 3, 16)
-    # A summary on Saturdays makes weeks run Sunday to Saturday.
-    saturday_weeks = week_of(date(2026, 3, 8), first_contact, ends_on=5)
-    assert (saturday_weeks.number, saturday_weeks.first_day) == (2, date(2026, 3, 8))
+def test_settings_standard_sets_the_learners_minimum_or_refuses_clearly() -> None:
+    assert parse_settings("standard 40") == SetStandard(40)
+    assert parse_settings("standard 40min") == SetStandard(40)
+    assert parse_settings("标准 30分钟") == SetStandard(30)
+    with pytest.raises(ArgumentError) as usage:
+        parse_settings("standard")
+    assert usage.value.key == "schedule.standard_usage"
+    for bad in ("standard 0", "standard 181", "standard abc", "standard -5"):
+        with pytest.raises(ArgumentError) as refused:
+            parse_settings(bad)
+        assert refused.value.key == "schedule.bad_standard"
+        assert refused.value.values["min"] == 1 and refused.value.values["max"] == 180

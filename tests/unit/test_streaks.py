@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from coach.blocks.standard import streak_days
+from coach.blocks.standard import streak, streak_days, streaks
+from db.database import Database
+from db.models import BlockStatus, FocusBlock, User
 
 TODAY = date(2026, 3, 10)
 
@@ -25,3 +27,50 @@ def test_an_open_today_keeps_yesterdays_streak() -> None:
 def test_a_gap_breaks_the_streak() -> None:
     assert streak_days({date(2026, 3, 7), TODAY}, TODAY) == 1
     assert streak_days({date(2026, 3, 8)}, TODAY) == 0
+
+
+async def test_a_streak_longer_than_the_first_look_is_counted_whole(
+    database_url: str,
+) -> None:
+    """60 days in a row meet the standard, one more falls short: the streak is 60."""
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            now = datetime(2026, 3, 1, tzinfo=UTC)
+            session.add(
+                User(
+                    id=7,
+                    chat_id=7,
+                    first_name="",
+                    language="zh",
+                    timezone="UTC",
+                    settings={},
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await session.flush()
+            for offset in range(61):
+                day = TODAY - timedelta(days=offset)
+                started = datetime.combine(day, time(9), UTC)
+                minutes = 35 if offset < 60 else 34
+                session.add(
+                    FocusBlock(
+                        user_id=7,
+                        topic="",
+                        planned_minutes=minutes,
+                        status=BlockStatus.COMPLETED,
+                        started_at=started,
+                        planned_end_at=started + timedelta(minutes=minutes),
+                        finished_at=started + timedelta(minutes=minutes),
+                        local_date=day,
+                        late=False,
+                    )
+                )
+            await session.commit()
+            assert await streak(session, 7, 35, TODAY) == 60
+            assert await streak(session, 7, 36, TODAY) == 0
+            shorter = await streaks(session, {7: 35}, [(7, TODAY - timedelta(days=50))])
+            assert shorter == {(7, TODAY - timedelta(days=50)): 10}
+    finally:
+        await database.dispose()
