@@ -19,9 +19,13 @@ _TYPED = {
     "星期": "周日",
     "区域/城市": "Asia/Shanghai",
     "Area/City": "Asia/Shanghai",
+    "MINUTES": "40",
+    "分钟数": "40",
 }
 # How many words follow each setting in an example; the prose after them is not part of it.
-_ARGUMENTS = {"resume": 0, "tz": 1, "pause": 1, "nudge": 1, "recap": 1, "weekly": 2}
+_ARGUMENTS = {
+    "resume": 0, "tz": 1, "pause": 1, "nudge": 1, "recap": 1, "weekly": 2, "standard": 1,
+}  # fmt: skip
 
 
 def _example(words: list[str]) -> str:
@@ -45,7 +49,7 @@ def _suggested_forms() -> list[tuple[str, str]]:
                         continue  # a placeholder other than {kind}: not a literal example
                     for shown, typed in _TYPED.items():
                         payload = payload.replace(shown, typed)
-                    words = [word.rstrip(".") for word in payload.split()]
+                    words = [word.rstrip(".:") for word in payload.split()]
                     forms.append((f"{language} {key}", _example(words)))
     return sorted(set(forms))
 
