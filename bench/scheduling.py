@@ -46,6 +46,7 @@ from bot.app import build_application
 from bot.polling import serve
 from coach.blocks.service import Coach, CoachConfig
 from coach.learners.registry import LearnerDefaults, Learners
+from coach.schedule.delivery import Deliveries
 from coach.schedule.service import Scheduler
 from coach.schedule.times import local_instant
 from coach.settings import Settings
@@ -55,6 +56,12 @@ from db.models import Schedule, ScheduledDelivery, User
 from db.scheduling import ScheduleRepository
 from emulator import BotApiEmulator, SentMessage
 from jobs.services import build_services, scheduler_config
+
+
+def deliveries_of(scheduler: Scheduler) -> Deliveries:
+    """The delivery side of scheduling, on the scheduler's settings and clock."""
+    return Deliveries(scheduler.config, scheduler.clock)
+
 
 TOKEN = "123456789:BENCH-token_for-the-emulator"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -197,7 +204,7 @@ async def measure_minutes(database_url: str, minutes: list[int]) -> dict[str, An
             started = time.perf_counter()
             while True:
                 async with database.session() as session:
-                    batch = await scheduler.claim_due(session, "bench", CLAIM_BATCH)
+                    batch = await deliveries_of(scheduler).claim_due(session, "bench", CLAIM_BATCH)
                     await session.commit()
                 if not batch.examined:
                     break
@@ -228,11 +235,11 @@ async def measure_upkeep(database_url: str) -> dict[str, Any]:
                 started = time.perf_counter()
                 assert await scheduler.enroll(session, 1000) == 0
                 assert await scheduler.rearm(session, 1000) == 0
-                await scheduler.expire_in_flight(session)
+                await deliveries_of(scheduler).expire_in_flight(session)
                 await session.commit()
                 upkeeps.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
-                await scheduler.earliest_due(session)
+                await deliveries_of(scheduler).earliest_due(session)
                 earliest.append((time.perf_counter() - started) * 1000)
     finally:
         await database.dispose()
@@ -249,7 +256,7 @@ async def measure_peak(database_url: str) -> dict[str, Any]:
         started = time.perf_counter()
         while True:
             async with database.session() as session:
-                batch = await scheduler.claim_due(session, "bench", CLAIM_BATCH)
+                batch = await deliveries_of(scheduler).claim_due(session, "bench", CLAIM_BATCH)
                 await session.commit()
             if not batch.examined:
                 break

@@ -34,8 +34,8 @@ from coach.replies import Keyboard
 from coach.schedule import keyboards as schedule_keyboards
 from coach.schedule import render as schedule_render
 from coach.schedule.chart import weekly_chart_data
+from coach.schedule.delivery import Claim, SendDecision
 from coach.schedule.digests import WeeklySummary
-from coach.schedule.service import Claim, SendDecision
 from coach.schedule.times import ScheduleKind
 from jobs.context import CoachContext
 from jobs.telegram_out import markup
@@ -114,7 +114,7 @@ async def _upkeep(context: CoachContext) -> None:
         if new < UPKEEP_BATCH and again < UPKEEP_BATCH:
             break
     async with services.database.session() as session:
-        vanished = await services.scheduler.expire_in_flight(session)
+        vanished = await services.deliveries.expire_in_flight(session)
         await session.commit()
     if enrolled or rearmed:
         log.info("scheduling: enrolled %d learner(s), re-armed %d schedule(s)", enrolled, rearmed)
@@ -156,7 +156,7 @@ async def _prepared_batches(
     services = context.services
     batch_size = services.settings.schedule_batch
     async with services.database.session() as session:
-        batch = await services.scheduler.reclaim(session, state.owner, batch_size)
+        batch = await services.deliveries.reclaim(session, state.owner, batch_size)
         await session.commit()
     while True:
         if batch.claims or batch.skipped:
@@ -178,7 +178,7 @@ async def _prepared_batches(
         if not context.application.running:
             return
         async with services.database.session() as session:
-            batch = await services.scheduler.claim_due(session, state.owner, batch_size)
+            batch = await services.deliveries.claim_due(session, state.owner, batch_size)
             await session.commit()
         if not batch.examined:
             return
@@ -200,7 +200,7 @@ async def _prepare(
 ) -> dict[int, Prepared]:
     """Each claim's message (None if the learner is gone), or why it is skipped."""
     services = context.services
-    skips = await services.scheduler.skip_reasons(session, claims)
+    skips = await services.deliveries.skip_reasons(session, claims)
     allowed = services.settings.allowed_users
     for claim in claims:
         if allowed and claim.user_id not in allowed:
@@ -269,7 +269,7 @@ async def deliver(context: CoachContext, owner: str, claim: Claim, prepared: Pre
     services = context.services
     try:
         async with services.database.session() as session:
-            decision = await services.scheduler.start_sending(session, claim, owner)
+            decision = await services.deliveries.start_sending(session, claim, owner)
             await session.commit()
     except Exception:
         log.exception("could not mark delivery %s as sending", claim.delivery_id)
@@ -329,21 +329,21 @@ async def _settle(
     context: CoachContext, claim: Claim, owner: str, outcome: str, detail: str | None
 ) -> None:
     """Record how a delivery ended; a database failure here is logged, not raised."""
-    scheduler = context.services.scheduler
+    deliveries = context.services.deliveries
     try:
         async with context.services.database.session() as session:
             if outcome == "sent":
-                await scheduler.sent(session, claim, owner)
+                await deliveries.sent(session, claim, owner)
             elif outcome == "blocked":
-                await scheduler.blocked(session, claim, owner)
+                await deliveries.blocked(session, claim, owner)
             elif outcome == "release":
-                await scheduler.release(session, claim, owner, detail or "")
+                await deliveries.release(session, claim, owner, detail or "")
             elif outcome == "uncertain":
-                await scheduler.uncertain(session, claim, owner, detail or "")
+                await deliveries.uncertain(session, claim, owner, detail or "")
             elif outcome == "skipped":
-                await scheduler.skipped(session, claim, owner, detail or "")
+                await deliveries.skipped(session, claim, owner, detail or "")
             else:
-                await scheduler.failed(session, claim, owner, detail or "")
+                await deliveries.failed(session, claim, owner, detail or "")
             await session.commit()
     except Exception:
         log.exception("could not record delivery %s as %s", claim.delivery_id, outcome)
@@ -352,7 +352,7 @@ async def _settle(
 async def _plan_wakeup(context: CoachContext) -> None:
     try:
         async with context.services.database.session() as session:
-            due = await context.services.scheduler.earliest_due(session)
+            due = await context.services.deliveries.earliest_due(session)
     except Exception:
         log.exception("could not read the next due time; the safety tick covers it")
         return

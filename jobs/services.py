@@ -17,6 +17,7 @@ from coach.quiz.bank import load_bank
 from coach.quiz.quizzer import Quizzer
 from coach.quiz.replies import RECEIPT_KIND as QUIZ_RECEIPT
 from coach.replies import Receipt
+from coach.schedule.delivery import Deliveries
 from coach.schedule.digests import Digests, SectionSource
 from coach.schedule.service import ScheduleDefaults, Scheduler, SchedulerConfig
 from coach.schedule.times import Rule, parse_clock, parse_weekly
@@ -46,6 +47,7 @@ class Services:
     quizzer: Quizzer
     tutor: Tutor
     scheduler: Scheduler
+    deliveries: Deliveries
     digests: Digests
     vision: Vision
     privacy: Privacy
@@ -96,6 +98,7 @@ def build_services(
     config = CoachConfig(
         reward_min_minutes=settings.reward_min_minutes,
     )
+    schedule_config = scheduler_config(settings)
     learners = Learners(LearnerDefaults(settings.language, settings.timezone), clock)
     coach = Coach(config, clock, learners)
     planner = Planner(learners, clock)
@@ -117,7 +120,8 @@ def build_services(
         planner=planner,
         quizzer=quizzer,
         tutor=Tutor(llm, coach, planner, clock, bank=quizzer.bank),
-        scheduler=Scheduler(scheduler_config(settings), clock, learners),
+        scheduler=Scheduler(schedule_config, clock, learners),
+        deliveries=Deliveries(schedule_config, clock),
         digests=Digests(
             clock,
             weekly_sections or plan_and_quiz_sections,

@@ -1,22 +1,14 @@
-"""Scheduled coaching: every learner's schedule, and the life of each scheduled delivery.
+"""Every learner's schedule: their settings (times, timezone, pauses, standard), and arming.
 
 What is due lives in the database: each (learner, kind) has its next firing precomputed in
-`schedules.next_due_at`. A process claims due firings in one short transaction (locking the
-schedule rows with SKIP LOCKED on PostgreSQL), inserts one `scheduled_deliveries` row per
-firing — unique per (learner, kind, local date), so no firing can be claimed twice — and
-advances the schedule. The delivery then goes claimed → sending → sent/failed, each step
-committed, so a message is sent at most once even across crashes and replicas:
-
-- `claimed` rows of a process that died are taken over after the lease;
-- a `sending` row whose sender vanished is marked `unknown` and never sent again;
-- a firing found more than the grace window late is recorded as `skipped`, never sent.
+`schedules.next_due_at`; this module keeps it in step with the learner's settings. Claiming
+and sending the firings is `coach.schedule.delivery`.
 
 Methods flush and never commit; the caller commits.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,17 +23,13 @@ from coach.learners.registry import Learners
 from coach.schedule.commands import MAX_PAUSE_DAYS
 from coach.schedule.times import Occurrence, Rule, ScheduleKind, next_occurrence
 from coach.timezones import parse_timezone
-from db.models import Schedule, ScheduledDelivery, SchedulePause, User
-from db.repositories import UserRepository
+from db.models import Schedule, SchedulePause, User
 from db.scheduling import (
     DeliveryRepository,
-    DeliveryStatus,
     PauseRepository,
     ScheduleRepository,
 )
 
-# A firing sent this much after its time says that it is late.
-MESSAGE_LATE_AFTER = timedelta(minutes=2)
 KINDS = (ScheduleKind.NUDGE, ScheduleKind.RECAP, ScheduleKind.WEEKLY)
 
 
@@ -101,40 +89,12 @@ class ScheduleOverview:
         return next(entry for entry in self.entries if entry.kind == kind)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A firing this process has claimed and now owes the learner."""
-
-    delivery_id: int
-    user_id: int
-    kind: ScheduleKind
-    local_date: date
-    due_at: datetime
-    late: bool
-
-
-class SendDecision(enum.Enum):
-    """Whether a claimed delivery should go out now."""
-
-    SEND = "send"
-    TAKEN = "taken"  # another process took the claim over
-
-
-@dataclass(frozen=True)
-class ClaimBatch:
-    """The claims of one transaction, and how many firings were skipped as stale or paused."""
-
-    claims: tuple[Claim, ...]
-    skipped: int
-    examined: int
-
-
 # How many learners the in-step memo holds before it starts over (about 4 MiB).
 IN_STEP_MEMORY = 100_000
 
 
 class Scheduler:
-    """Schedules per learner, claiming of due firings, and delivery bookkeeping."""
+    """The learner's schedule settings, and keeping every schedule armed."""
 
     def __init__(self, config: SchedulerConfig, clock: Clock, learners: Learners) -> None:
         self.config = config
@@ -315,19 +275,19 @@ class Scheduler:
         now = self.clock.now()
         zone = ZoneInfo(user.timezone)
         today = now.astimezone(zone).date()
-        paused = _paused_checker(await PauseRepository(session).for_users([user.id], today))
+        paused = paused_checker(await PauseRepository(session).for_users([user.id], today))
         deliveries = DeliveryRepository(session)
         for schedule in schedules:
             taken = await deliveries.dates_taken(user.id, schedule.kind, today - timedelta(days=1))
             occurrence = None
             if schedule.enabled and user.active:
                 occurrence = next_occurrence(
-                    _rule(schedule),
+                    rule_of(schedule),
                     zone,
                     now,
-                    excluded=_excluding(paused, user.id, taken),
+                    excluded=excluding(paused, user.id, taken),
                 )
-            _place(schedule, user.timezone, occurrence, now)
+            place(schedule, user.timezone, occurrence, now)
         await session.flush()
 
     def _defaults(self, user: User, kinds: Sequence[ScheduleKind], now: datetime) -> list[Schedule]:
@@ -343,7 +303,7 @@ class Scheduler:
                 enabled=True,
             )
             occurrence = next_occurrence(rule, zone, now) if user.active else None
-            _place(schedule, user.timezone, occurrence, now)
+            place(schedule, user.timezone, occurrence, now)
             schedules.append(schedule)
         return schedules
 
@@ -364,180 +324,32 @@ class Scheduler:
             await self._arm(session, user, [schedule])
         return len(unarmed)
 
-    async def expire_in_flight(self, session: AsyncSession) -> int:
-        """Mark deliveries whose sender vanished mid-request as `unknown` (never resent)."""
-        return await DeliveryRepository(session).give_up_in_flight(
-            self.clock.now() - self.config.lease
-        )
 
-    async def earliest_due(self, session: AsyncSession) -> datetime | None:
-        """When the next firing of any learner is due."""
-        return await ScheduleRepository(session).earliest_due()
-
-    # -- claiming ---------------------------------------------------------------------------
-
-    async def claim_due(self, session: AsyncSession, owner: str, limit: int) -> ClaimBatch:
-        """Claim up to `limit` due firings for `owner` and advance their schedules."""
-        now = self.clock.now()
-        rows = await ScheduleRepository(session).lock_due(now, limit)
-        if not rows:
-            return ClaimBatch((), 0, 0)
-        pauses = await PauseRepository(session).for_users(
-            sorted({row.schedule.user_id for row in rows}), (now - timedelta(days=2)).date()
-        )
-        paused = _paused_checker(pauses)
-        inserts = []
-        for row in rows:
-            schedule = row.schedule
-            if not row.active:
-                _place(schedule, schedule.zone, None, now)
-                continue
-            zone = ZoneInfo(row.timezone)
-            rule = _rule(schedule)
-            if schedule.zone != row.timezone or schedule.next_local_date is None:
-                # The timezone changed behind the schedule's back: recompute, send nothing yet.
-                _place(schedule, row.timezone, next_occurrence(rule, zone, now), now)
-                continue
-            assert schedule.next_due_at is not None, "due rows have a firing"
-            day, due = schedule.next_local_date, schedule.next_due_at
-            status, detail = DeliveryStatus.CLAIMED, None
-            if now - due > self.config.grace:
-                status, detail = DeliveryStatus.SKIPPED, "past the grace window"
-            elif paused(schedule.user_id, day):
-                status, detail = DeliveryStatus.SKIPPED, "paused"
-            inserts.append(
-                {
-                    "user_id": schedule.user_id,
-                    "kind": schedule.kind,
-                    "local_date": day,
-                    "due_at": due,
-                    "status": status,
-                    "claimed_by": owner if status == DeliveryStatus.CLAIMED else None,
-                    "claimed_at": now,
-                    "attempts": 0,
-                    "late": now - due > MESSAGE_LATE_AFTER,
-                    "detail": detail,
-                }
-            )
-            following = next_occurrence(
-                rule,
-                zone,
-                now,
-                earliest=day + timedelta(days=1),
-                excluded=_excluding(paused, schedule.user_id),
-            )
-            _place(schedule, row.timezone, following, now)
-        inserted = await DeliveryRepository(session).insert_new(inserts)
-        await session.flush()
-        claims = tuple(_claim(d) for d in inserted if d.status == DeliveryStatus.CLAIMED)
-        skipped = sum(1 for d in inserted if d.status == DeliveryStatus.SKIPPED)
-        return ClaimBatch(claims, skipped, len(rows))
-
-    async def reclaim(self, session: AsyncSession, owner: str, limit: int) -> ClaimBatch:
-        """Take over claims nobody works on (released after a 429, or of a dead process)."""
-        now = self.clock.now()
-        rows = await DeliveryRepository(session).lock_released(now - self.config.lease, limit)
-        claims, skipped = [], 0
-        for delivery in rows:
-            if now - delivery.due_at > self.config.grace:
-                delivery.status, delivery.detail = DeliveryStatus.SKIPPED, "past the grace window"
-                skipped += 1
-                continue
-            delivery.claimed_by, delivery.claimed_at = owner, now
-            delivery.late = now - delivery.due_at > MESSAGE_LATE_AFTER
-            claims.append(_claim(delivery))
-        await session.flush()
-        return ClaimBatch(tuple(claims), skipped, len(rows))
-
-    # -- one delivery -----------------------------------------------------------------------
-
-    async def skip_reasons(self, session: AsyncSession, claims: Sequence[Claim]) -> dict[int, str]:
-        """Claims that must not go out after all, by delivery id: the learner paused or left."""
-        ids = sorted({claim.user_id for claim in claims})
-        users = await UserRepository(session).get_many(ids)
-        earliest = min((claim.local_date for claim in claims), default=None)
-        pauses = await PauseRepository(session).for_users(ids, earliest) if earliest else {}
-        paused = _paused_checker(pauses)
-        reasons = {}
-        for claim in claims:
-            user = users.get(claim.user_id)
-            if user is None or not user.active:
-                reasons[claim.delivery_id] = "inactive"
-            elif paused(claim.user_id, claim.local_date):
-                reasons[claim.delivery_id] = "paused"
-        return reasons
-
-    async def start_sending(self, session: AsyncSession, claim: Claim, owner: str) -> SendDecision:
-        """Mark a claim as in flight; TAKEN if another process took it over meanwhile."""
-        if await DeliveryRepository(session).start_sending(
-            claim.delivery_id, owner, self.clock.now()
-        ):
-            return SendDecision.SEND
-        return SendDecision.TAKEN
-
-    async def skipped(self, session: AsyncSession, claim: Claim, owner: str, reason: str) -> None:
-        """Not sent after all (paused, or no longer active)."""
-        await DeliveryRepository(session).settle(
-            claim.delivery_id, owner, DeliveryStatus.SKIPPED, detail=reason
-        )
-
-    async def sent(self, session: AsyncSession, claim: Claim, owner: str) -> None:
-        """Telegram accepted the message."""
-        await DeliveryRepository(session).settle(
-            claim.delivery_id, owner, DeliveryStatus.SENT, sent_at=self.clock.now()
-        )
-
-    async def failed(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
-        """Telegram refused the message for good."""
-        await DeliveryRepository(session).settle(
-            claim.delivery_id, owner, DeliveryStatus.FAILED, detail=detail
-        )
-
-    async def uncertain(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
-        """The request may or may not have arrived (a timeout): never sent again."""
-        await DeliveryRepository(session).settle(
-            claim.delivery_id, owner, DeliveryStatus.UNKNOWN, detail=detail
-        )
-
-    async def release(self, session: AsyncSession, claim: Claim, owner: str, detail: str) -> None:
-        """Not delivered but worth retrying (rate limit, network): back to claimed, unowned."""
-        await DeliveryRepository(session).settle(
-            claim.delivery_id, owner, DeliveryStatus.CLAIMED, detail=detail
-        )
-
-    async def blocked(self, session: AsyncSession, claim: Claim, owner: str) -> None:
-        """The learner blocked the bot: inactive, schedule stopped, this delivery failed."""
-        await self.failed(session, claim, owner, "blocked by the user")
-        user = await session.get(User, claim.user_id)
-        now = self.clock.now()
-        if user is not None:
-            user.active = False
-            user.updated_at = now
-        await ScheduleRepository(session).stop_all(claim.user_id, now)
-        await session.flush()
-
-
-def _rule(schedule: Schedule) -> Rule:
+def rule_of(schedule: Schedule) -> Rule:
+    """The schedule's rule: its local time and weekday."""
     return Rule(schedule.local_minutes, schedule.weekday)
 
 
-def _place(schedule: Schedule, zone: str, occurrence: Occurrence | None, now: datetime) -> None:
+def place(schedule: Schedule, zone: str, occurrence: Occurrence | None, now: datetime) -> None:
+    """Arm the schedule for `occurrence` (None: it never fires) in `zone`."""
     schedule.zone = zone
     schedule.next_due_at = occurrence.due_at if occurrence else None
     schedule.next_local_date = occurrence.local_date if occurrence else None
     schedule.updated_at = now
 
 
-def _paused_checker(
+def paused_checker(
     pauses: dict[int, list[SchedulePause]],
 ) -> Callable[[int, date], bool]:
+    """Whether a learner paused coaching on a day."""
+
     def paused(user_id: int, day: date) -> bool:
         return any(p.first_day <= day <= p.last_day for p in pauses.get(user_id, ()))
 
     return paused
 
 
-def _excluding(
+def excluding(
     paused: Callable[[int, date], bool], user_id: int, taken: Collection[date] = frozenset()
 ) -> Callable[[date], bool]:
     """Days a learner gets no firing: paused ones, and ones already delivered."""
@@ -546,14 +358,3 @@ def _excluding(
         return day in taken or paused(user_id, day)
 
     return excluded
-
-
-def _claim(delivery: ScheduledDelivery) -> Claim:
-    return Claim(
-        delivery_id=delivery.id,
-        user_id=delivery.user_id,
-        kind=ScheduleKind(delivery.kind),
-        local_date=delivery.local_date,
-        due_at=delivery.due_at,
-        late=delivery.late,
-    )

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from coach.blocks.service import Coach, CoachConfig
 from coach.learners.profile import Identity
 from coach.learners.registry import LearnerDefaults, Learners
-from coach.schedule.service import Claim, Scheduler, SendDecision
+from coach.schedule.delivery import Claim, Deliveries, SendDecision
+from coach.schedule.service import Scheduler
 from coach.schedule.times import Rule, ScheduleKind
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, Schedule, ScheduledDelivery, User
@@ -20,6 +21,12 @@ from db.scheduling import DeliveryStatus
 from jobs.services import scheduler_config
 from tests.support.clock import ManualClock
 from tests.support.running_bot import make_settings
+
+
+def deliveries_of(scheduler: Scheduler) -> Deliveries:
+    """The delivery side of scheduling, on the scheduler's settings and clock."""
+    return Deliveries(scheduler.config, scheduler.clock)
+
 
 LIN = Identity(user_id=1001, chat_id=1001, first_name="Lin")
 MEI = Identity(user_id=1002, chat_id=1002, first_name="Mei")
@@ -68,7 +75,7 @@ async def _enroll(database: Database, coach: Coach, scheduler: Scheduler, *who: 
 
 async def _claim(database: Database, scheduler: Scheduler, owner: str = "a") -> list[Claim]:
     async with database.session() as session:
-        batch = await scheduler.claim_due(session, owner, 100)
+        batch = await deliveries_of(scheduler).claim_due(session, owner, 100)
         await session.commit()
     return list(batch.claims)
 
@@ -126,8 +133,10 @@ async def test_moving_the_nudge_later_after_it_was_sent_waits_for_tomorrow(
     clock.advance(hours=1)
     [claim] = await _claim(database, scheduler)
     async with database.session() as session:
-        assert await scheduler.start_sending(session, claim, "a") is SendDecision.SEND
-        await scheduler.sent(session, claim, "a")
+        assert (
+            await deliveries_of(scheduler).start_sending(session, claim, "a") is SendDecision.SEND
+        )
+        await deliveries_of(scheduler).sent(session, claim, "a")
         overview = await scheduler.set_time(session, LIN, ScheduleKind.NUDGE, Rule(10 * 60))
         await session.commit()
     assert overview.entry(ScheduleKind.NUDGE).next_due_at == datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
@@ -212,8 +221,8 @@ async def test_a_blocked_learner_stops_until_they_write_again(
     assert {claim.user_id for claim in claims} == {LIN.user_id, MEI.user_id}
     lin_claim = next(claim for claim in claims if claim.user_id == LIN.user_id)
     async with database.session() as session:
-        await scheduler.start_sending(session, lin_claim, "a")
-        await scheduler.blocked(session, lin_claim, "a")
+        await deliveries_of(scheduler).start_sending(session, lin_claim, "a")
+        await deliveries_of(scheduler).blocked(session, lin_claim, "a")
         await session.commit()
     async with database.session() as session:
         lin = await session.get(User, LIN.user_id)
@@ -270,19 +279,28 @@ async def test_claims_of_a_dead_process_are_taken_over_and_in_flight_ones_never_
     claims = await _claim(database, scheduler, "dead")
     in_flight, untouched = sorted(claims, key=lambda claim: claim.user_id)
     async with database.session() as session:
-        assert await scheduler.start_sending(session, in_flight, "dead") is SendDecision.SEND
+        assert (
+            await deliveries_of(scheduler).start_sending(session, in_flight, "dead")
+            is SendDecision.SEND
+        )
         await session.commit()
     async with database.session() as session:
-        assert (await scheduler.reclaim(session, "alive", 10)).claims == ()
+        assert (await deliveries_of(scheduler).reclaim(session, "alive", 10)).claims == ()
     clock.advance(minutes=6)  # past the 5-minute lease
     async with database.session() as session:
-        assert await scheduler.expire_in_flight(session) == 1
-        taken = await scheduler.reclaim(session, "alive", 10)
+        assert await deliveries_of(scheduler).expire_in_flight(session) == 1
+        taken = await deliveries_of(scheduler).reclaim(session, "alive", 10)
         await session.commit()
     assert [claim.user_id for claim in taken.claims] == [untouched.user_id]
     async with database.session() as session:
-        assert await scheduler.start_sending(session, untouched, "dead") is SendDecision.TAKEN
-        assert await scheduler.start_sending(session, untouched, "alive") is SendDecision.SEND
+        assert (
+            await deliveries_of(scheduler).start_sending(session, untouched, "dead")
+            is SendDecision.TAKEN
+        )
+        assert (
+            await deliveries_of(scheduler).start_sending(session, untouched, "alive")
+            is SendDecision.SEND
+        )
         await session.commit()
     statuses = {d.user_id: d.status for d in await _deliveries(database)}
     assert statuses == {
@@ -298,20 +316,20 @@ async def test_a_released_delivery_is_retried_within_the_grace_window(
     clock.advance(hours=1)
     [claim] = await _claim(database, scheduler)
     async with database.session() as session:
-        await scheduler.start_sending(session, claim, "a")
-        await scheduler.release(session, claim, "a", "429")
+        await deliveries_of(scheduler).start_sending(session, claim, "a")
+        await deliveries_of(scheduler).release(session, claim, "a", "429")
         await session.commit()
     clock.advance(minutes=10)
     async with database.session() as session:
-        [again] = (await scheduler.reclaim(session, "a", 10)).claims
+        [again] = (await deliveries_of(scheduler).reclaim(session, "a", 10)).claims
         await session.commit()
     assert again.delivery_id == claim.delivery_id and again.late
     clock.advance(hours=3)
     async with database.session() as session:
-        await scheduler.release(session, again, "a", "429 again")
+        await deliveries_of(scheduler).release(session, again, "a", "429 again")
         await session.commit()
     async with database.session() as session:
-        expired = await scheduler.reclaim(session, "a", 10)
+        expired = await deliveries_of(scheduler).reclaim(session, "a", 10)
         await session.commit()
     assert (expired.claims, expired.skipped) == ((), 1)
 
@@ -329,7 +347,7 @@ async def test_two_claimers_at_once_never_claim_the_same_firing(
         claimed: list[Claim] = []
         while True:
             async with database.session() as session:
-                batch = await scheduler.claim_due(session, owner, 7)
+                batch = await deliveries_of(scheduler).claim_due(session, owner, 7)
                 await session.commit()
             if not batch.examined:
                 return claimed
