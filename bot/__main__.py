@@ -10,10 +10,9 @@ from collections.abc import Sequence
 
 from bot.app import build_application
 from bot.polling import serve
-from bot.webhook import serve_webhook
 from coach.settings import Settings
 from coach.vision.service import setup_warning
-from db.migrate import upgrade_to_head
+from db.migrate import upgrade_in_child
 from jobs.logs import configure_logging
 from jobs.services import build_services
 
@@ -30,6 +29,9 @@ async def run_bot(settings: Settings, token: str) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         if settings.webhook_url is not None:
+            # Imported only here: aiohttp's server (about 9 MiB) serves webhooks only.
+            from bot.webhook import serve_webhook
+
             await serve_webhook(application, stop)
         else:
             await serve(application, stop)
@@ -62,12 +64,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         # The terminal is the chat window; logs go to a file instead.
         configure_logging(settings.log_level, LOG_FILE)
         _warn_about_set_up(settings)
-        upgrade_to_head(settings.database_url)
+        upgrade_in_child(settings.database_url)
         asyncio.run(run_terminal_chat(settings))
         return
     configure_logging(settings.log_level)
     _warn_about_set_up(settings)
-    upgrade_to_head(settings.database_url)
+    upgrade_in_child(settings.database_url)
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting (%s); Bot API at %s", mode, settings.telegram_api_url)
     asyncio.run(run_bot(settings, settings.telegram_bot_token.get_secret_value()))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -61,6 +62,39 @@ def _strip_nul_parameters(
     return statement, _without_nul(parameters)
 
 
+# A pooled connection given back less than this long ago, whose socket is still open, is
+# handed out without a ping; an older one is pinged first (SQLAlchemy's `pool_pre_ping`
+# pings every time: a round trip per update, issue 14). A server restart closes the sockets,
+# which the driver notices at once, so a closed one is pinged, fails and is replaced.
+FRESH_SECONDS = 2.0
+
+
+def _ping_unless_fresh(engine: AsyncEngine) -> None:
+    dialect = engine.dialect
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned_at = record.info.get("returned_at")
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        is_closed = getattr(driver, "is_closed", None)
+        if (
+            returned_at is not None
+            and time.monotonic() - returned_at < FRESH_SECONDS
+            and callable(is_closed)
+            and not is_closed()
+        ):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out a new one.
+            raise exc.DisconnectionError(str(error)) from error
+
+
 def create_engine(database_url: str) -> AsyncEngine:
     """An async engine for the URL, with SQLite set up for a long-running bot."""
     url = async_url(database_url)
@@ -72,7 +106,8 @@ def create_engine(database_url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10)
+    _ping_unless_fresh(engine)
     # A learner's text may carry a NUL character; one place keeps every column safe.
     event.listen(engine.sync_engine, "before_cursor_execute", _strip_nul_parameters, retval=True)
     return engine

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Exists,
+    Table,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -334,6 +351,49 @@ class NoteRepository:
         return rows.all()
 
 
+# The hot path of every update (issue 14): the ledger's claim, the inbox's writes and the
+# outbox's store and clear run as Core statements built once per dialect, so each call only
+# binds values: no ORM unit of work, no statement construction, no cache-key walk.
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+_INBOX = cast(Table, InboxUpdate.__table__)
+_OUTBOX = cast(Table, OutboxReply.__table__)
+_STATEMENTS: dict[tuple[str, str], Executable] = {}
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _upsert(dialect: str) -> type[postgresql.Insert] | type[sqlite.Insert]:
+    return postgresql.Insert if dialect == "postgresql" else sqlite.Insert
+
+
+def _claim_statement(dialect: str) -> Executable:
+    statement = _STATEMENTS.get(("claim", dialect))
+    if statement is None:
+        statement = (
+            _upsert(dialect)(_PROCESSED)
+            .values(
+                update_id=bindparam("claimed_id", type_=_PROCESSED.c.update_id.type),
+                processed_at=bindparam("claimed_at", type_=_PROCESSED.c.processed_at.type),
+            )
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        _STATEMENTS["claim", dialect] = statement
+    return statement
+
+
+def _inbox_statement(dialect: str) -> Executable:
+    statement = _STATEMENTS.get(("inbox", dialect))
+    if statement is None:
+        statement = _upsert(dialect)(_INBOX).on_conflict_do_nothing(index_elements=["update_id"])
+        _STATEMENTS["inbox", dialect] = statement
+    return statement
+
+
+_INBOX_REMOVE = delete(_INBOX).where(_INBOX.c.update_id.in_(bindparam("ids", expanding=True)))
+
+
 class UpdateLedger:
     """Remembers which Telegram updates were acted on, inside the caller's transaction."""
 
@@ -342,12 +402,9 @@ class UpdateLedger:
 
     async def claim(self, update_id: int, now: datetime) -> bool:
         """Record the update; False if it was already recorded (a redelivery)."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         result = await self.session.execute(
-            insert(ProcessedUpdate)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
+            _claim_statement(_dialect(self.session)),
+            {"claimed_id": update_id, "claimed_at": now},
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -368,12 +425,9 @@ class UpdateInbox:
         """Store `(update_id, json)` pairs; ones already stored are kept as they are."""
         if not updates:
             return
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await self.session.execute(
-            insert(InboxUpdate)
-            .values([{"update_id": i, "payload": p, "received_at": now} for i, p in updates])
-            .on_conflict_do_nothing(index_elements=["update_id"])
+            _inbox_statement(_dialect(self.session)),
+            [{"update_id": i, "payload": p, "received_at": now} for i, p in updates],
         )
 
     async def pending(self) -> Sequence[InboxUpdate]:
@@ -387,7 +441,7 @@ class UpdateInbox:
 
     async def remove(self, update_ids: Sequence[int]) -> None:
         """Forget handled updates."""
-        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(update_ids)))
+        await self.session.execute(_INBOX_REMOVE, {"ids": list(update_ids)})
 
 
 class VisionRepository:
@@ -487,11 +541,84 @@ class VisionRepository:
         return rows.all()
 
 
+def _waiting_in(chat_id: ColumnElement[Any], now: ColumnElement[Any]) -> Exists:
+    """Replies of the chat the drain would send now: given back after a failure, or left by a
+    sender whose lease ran out (it died). One another sender holds at this moment (this
+    process's own earlier reply included) is not waited for."""
+    due = or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until < now)
+    return exists().where(_OUTBOX.c.chat_id == chat_id, due)
+
+
+def _store_statement() -> Executable:
+    """Store one reply: leased to `owner` unless the chat `waiting_chat` has replies waiting,
+    then it waits too (owner and lease empty). Deciding in the insert saves a round trip."""
+    statement = _STATEMENTS.get(("store", ""))
+    if statement is None:
+        c = _OUTBOX.c
+        now = bindparam("now", type_=c.created_at.type)
+        owner = bindparam("owner", type_=c.owner.type)
+        waiting = _waiting_in(bindparam("waiting_chat", type_=c.chat_id.type), now)
+        source = select(
+            bindparam("chat_id", type_=c.chat_id.type),
+            bindparam("payload", type_=c.payload.type),
+            bindparam("attachment", type_=c.attachment.type),
+            now,
+            literal(0, type_=c.attempts.type),
+            case((waiting, null()), else_=owner),
+            case((waiting, null()), else_=bindparam("lease_until", type_=c.lease_until.type)),
+        )
+        columns = ["chat_id", "payload", "attachment", "created_at", "attempts", "owner"]
+        statement = (
+            insert(_OUTBOX).from_select([*columns, "lease_until"], source).returning(c.id, c.owner)
+        )
+        _STATEMENTS["store", ""] = statement
+    return statement
+
+
+_OUTBOX_REMOVE = delete(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+
+
 class ReplyOutbox:
     """Replies waiting for Telegram to accept them (see `OutboxReply`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def store(
+        self,
+        chat_id: int,
+        replies: Sequence[tuple[int, str, bytes | None]],
+        now: datetime,
+        owner: str,
+        lease_until: datetime,
+    ) -> list[int] | None:
+        """Store `(chat_id, payload, attachment)` replies in order, leased to `owner` until
+        `lease_until`: their ids. If `chat_id` already has replies the drain would send now,
+        they are stored to wait behind them, unleased: None.
+
+        One statement per reply decides and inserts; a later reply of the same call sees the
+        earlier ones as `owner`'s (leased) or waiting, so all of them decide alike.
+        """
+        ids: list[int] = []
+        leased = True
+        for reply_chat, payload, attachment in replies:
+            row = (
+                await self.session.execute(
+                    _store_statement(),
+                    {
+                        "waiting_chat": chat_id,
+                        "chat_id": reply_chat,
+                        "payload": payload,
+                        "attachment": attachment,
+                        "now": now,
+                        "owner": owner,
+                        "lease_until": lease_until,
+                    },
+                )
+            ).one()
+            ids.append(row.id)
+            leased = leased and row.owner is not None
+        return ids if leased else None
 
     async def add(
         self,
@@ -520,14 +647,6 @@ class ReplyOutbox:
         )
         return list(result.scalars())
 
-    async def has_waiting(self, chat_id: int, now: datetime) -> bool:
-        """Whether the chat has replies the drain would send now: ones given back after a
-        failure, or ones whose sender's lease ran out (it died). A reply another process is
-        sending at this moment is not waited for."""
-        due = or_(OutboxReply.lease_until.is_(None), OutboxReply.lease_until < now)
-        waiting = select(OutboxReply.id).where(OutboxReply.chat_id == chat_id, due)
-        return bool(await self.session.scalar(select(waiting.exists())))
-
     async def take_over(self, owner: str) -> int:
         """End every other sender's lease (they are known to be gone); how many replies."""
         result = await self.session.execute(
@@ -540,7 +659,7 @@ class ReplyOutbox:
     async def remove(self, reply_ids: Sequence[int]) -> None:
         """Forget replies Telegram accepted (or that can never be sent)."""
         if reply_ids:
-            await self.session.execute(delete(OutboxReply).where(OutboxReply.id.in_(reply_ids)))
+            await self.session.execute(_OUTBOX_REMOVE, {"ids": list(reply_ids)})
 
     async def remove_chat(self, chat_id: int) -> None:
         """Forget every reply waiting for the chat (the learner asked to be forgotten)."""

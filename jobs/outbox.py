@@ -86,13 +86,9 @@ class ReplySender:
         if not replies:
             return []
         now = datetime.now(UTC)
-        outbox = ReplyOutbox(session)
-        waiting = await outbox.has_waiting(chat_id, now)
         rows = [(reply.chat_id or chat_id, *reply_to_json(reply)) for reply in replies]
-        if waiting:
-            await outbox.add(rows, now, owner=None, lease_until=None)
-            return None
-        return await outbox.add(rows, now, self.owner, now + self.lease)
+        # One statement per reply checks for waiting replies and stores it (issue 14).
+        return await ReplyOutbox(session).store(chat_id, rows, now, self.owner, now + self.lease)
 
     # -- after the commit ------------------------------------------------------------------
 

@@ -27,10 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from coach.plan.markdown import date_in, day_span, plain_inline, week_span
 
@@ -59,14 +56,27 @@ _PLAN_FENCES = ("markdown", "md")
 _OPEN_BRACKETS = "(（[【"
 _TITLE_TRIM = " \t：:、-–—|·•"
 
-# Only block structure is read (a heading's or item's text is its source, made plain by
-# `plain_inline`), so the inline pass, a third of the parser's time, is skipped.
-_MARKDOWN = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(front_matter_plugin)
-    .disable(["inline", "text_join"])
-)
+if TYPE_CHECKING:
+    # Imported on the first parse: most updates never read a plan, and a bot process should
+    # not carry the parser's modules from start-up (issue 14).
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """The parser, made once. Only block structure is read (a heading's or item's text is
+    its source, made plain by `plain_inline`), so the inline pass, a third of the parser's
+    time, is skipped."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .disable(["inline", "text_join"])
+    )
 
 
 class PlanParseError(ValueError):
@@ -658,7 +668,9 @@ def _source(document: str) -> str:
 
 def _read(document: str, lines: list[str], source: str, offset: int) -> StudyPlan | None:
     reader = _Reader(lines, offset)
-    reader.read(SyntaxTreeNode(_MARKDOWN.parse(source)))
+    from markdown_it.tree import SyntaxTreeNode
+
+    reader.read(SyntaxTreeNode(_markdown().parse(source)))
     return reader.plan(document)
 
 
@@ -673,7 +685,7 @@ def parse_plan(document: str) -> StudyPlan:
     plan = _read(document, lines, source, 0)
     if plan is not None:
         return plan
-    tokens = _MARKDOWN.parse(source)
+    tokens = _markdown().parse(source)
     # A chat answer: the plan inside a ```markdown fence, with talk around it.
     for token in tokens:
         info = token.info.strip().split(" ", 1)[0].lower()

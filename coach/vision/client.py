@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
 if TYPE_CHECKING:
     # Imported on first use (issue 14): `openai` costs start-up time and memory in every
-    # process, and most deployments never configure a vision-language model.
+    # process, and most deployments never configure a vision-language model. So is
+    # `aiohttp` (about 9 MiB resident): only a configured vision worker needs it.
+    import aiohttp
     import openai
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,8 @@ class VisionClient:
         self._chat_clients.clear()
 
     def _session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession()
         return self._http
@@ -172,6 +174,8 @@ class VisionClient:
     async def _request(
         self, method: str, url: str, payload: dict[str, Any] | None, seconds: float
     ) -> dict[str, Any]:
+        import aiohttp
+
         try:
             async with self._session().request(
                 method, url, json=payload, timeout=aiohttp.ClientTimeout(total=seconds)
@@ -269,6 +273,8 @@ class VisionClient:
 
 async def _error_of(response: aiohttp.ClientResponse) -> tuple[str, str]:
     """The (code, message) of a worker's error body, as far as it can be read."""
+    import aiohttp
+
     try:
         body = await response.json(content_type=None)
         error = body.get("error", {}) if isinstance(body, dict) else {}

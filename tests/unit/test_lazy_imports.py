@@ -39,3 +39,50 @@ def test_an_llm_client_imports_openai_when_it_is_made() -> None:
         "from coach.tutor.llm import LlmClient\nLlmClient('http://127.0.0.1:9/v1', 'm', None, 1.0)"
     )
     assert _imported_after(statement, "openai") == ["openai"]
+
+
+# Heavy and optional: a bot process that never draws a chart, reads a plan, talks to the
+# vision worker or serves a webhook should not hold them (issue 14: at most 100 MiB).
+HEAVY_OPTIONAL = (
+    "openai",
+    "rank_bm25",
+    "matplotlib",
+    "numpy",
+    "PIL",
+    "aiohttp",
+    "alembic",
+    "mako",
+    "markdown_it",
+    "mdit_py_plugins",
+)
+
+
+def test_a_started_bot_holds_no_heavy_optional_module(tmp_path: Path) -> None:
+    # What `python -m bot` does before it serves: migrate, build the services and the app.
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    statement = (
+        "import bot.__main__\n"
+        "from bot.app import build_application\n"
+        "from coach.settings import Settings\n"
+        "from db.migrate import upgrade_in_child\n"
+        "from jobs.services import build_services\n"
+        f"upgrade_in_child({url!r})\n"
+        f"services = build_services(Settings(_env_file=None, DATABASE_URL={url!r}))\n"
+        "build_application(services, '123:abc')"
+    )
+    assert _imported_after(statement, *HEAVY_OPTIONAL) == []
+    # The migration did run (in the child): the schema is there.
+    assert _imported_after(
+        "import sqlite3\n"
+        f"tables = sqlite3.connect({str(tmp_path / 'coach.db')!r}).execute("
+        "\"select name from sqlite_master where name = 'users'\").fetchall()\n"
+        "assert tables, 'no users table'",
+        "sqlite3",
+    ) == ["sqlite3"]
+
+
+def test_parsing_a_plan_imports_the_markdown_parser_then() -> None:
+    statement = (
+        "from coach.plan.parser import parse_plan\nparse_plan('# Plan\\n\\n## Week 1\\n- [ ] read')"
+    )
+    assert _imported_after(statement, "markdown_it") == ["markdown_it"]

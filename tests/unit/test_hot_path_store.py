@@ -1,0 +1,112 @@
+"""The per-update writes (ledger, inbox, reply outbox) as the Core statements of issue 14."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.database import Database
+from db.models import OutboxReply
+from db.repositories import ReplyOutbox, UpdateInbox, UpdateLedger
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+LEASE = NOW + timedelta(seconds=60)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+async def _rows(database: Database) -> list[OutboxReply]:
+    async with database.session() as session:
+        return list(await session.scalars(select(OutboxReply).order_by(OutboxReply.id)))
+
+
+async def test_a_redelivered_update_is_claimed_once(database: Database) -> None:
+    async with database.session() as session:
+        assert await UpdateLedger(session).claim(7, NOW)
+        await session.commit()
+    async with database.session() as session:
+        assert not await UpdateLedger(session).claim(7, NOW)
+        assert await UpdateLedger(session).claim(8, NOW)
+
+
+async def test_the_inbox_keeps_a_stored_update_and_forgets_handled_ones(
+    database: Database,
+) -> None:
+    async with database.session() as session:
+        await UpdateInbox(session).add([(1, '{"a": 1}'), (2, '{"b": 2}')], NOW)
+        await UpdateInbox(session).add([(2, '{"changed": true}'), (3, "{}")], NOW)
+        await session.commit()
+    async with database.session() as session:
+        pending = await UpdateInbox(session).pending()
+        assert [(row.update_id, row.payload) for row in pending] == [
+            (1, '{"a": 1}'),
+            (2, '{"b": 2}'),
+            (3, "{}"),
+        ]
+        await UpdateInbox(session).remove([1, 3])
+        await session.commit()
+    async with database.session() as session:
+        assert [row.update_id for row in await UpdateInbox(session).pending()] == [2]
+
+
+async def test_replies_of_a_quiet_chat_are_leased_to_the_sender(database: Database) -> None:
+    async with database.session() as session:
+        ids = await ReplyOutbox(session).store(
+            10, [(10, "one", None), (11, "two", b"png")], NOW, "me", LEASE
+        )
+        await session.commit()
+    rows = await _rows(database)
+    assert ids == [row.id for row in rows]
+    assert [(r.chat_id, r.payload, r.attachment, r.owner) for r in rows] == [
+        (10, "one", None, "me"),
+        (11, "two", b"png", "me"),
+    ]
+    assert all(r.lease_until == LEASE and r.attempts == 0 for r in rows)
+    # Our own in-flight replies do not hold the next ones back.
+    async with database.session() as session:
+        assert await ReplyOutbox(session).store(10, [(10, "three", None)], NOW, "me", LEASE)
+
+
+async def test_replies_behind_waiting_ones_wait_for_the_drain(database: Database) -> None:
+    async with database.session() as session:
+        await ReplyOutbox(session).add([(10, "older", None)], NOW, owner=None, lease_until=None)
+        await session.commit()
+    async with database.session() as session:
+        stored = await ReplyOutbox(session).store(
+            10, [(10, "newer", None), (10, "newest", None)], NOW, "me", LEASE
+        )
+        await session.commit()
+    assert stored is None
+    rows = await _rows(database)
+    assert [(r.payload, r.owner, r.lease_until) for r in rows] == [
+        ("older", None, None),
+        ("newer", None, None),
+        ("newest", None, None),
+    ]
+    # Another chat is not held back.
+    async with database.session() as session:
+        assert await ReplyOutbox(session).store(20, [(20, "x", None)], NOW, "me", LEASE)
+
+
+async def test_only_a_dead_senders_replies_hold_the_chat(database: Database) -> None:
+    # Another process sending right now does not hold the chat back (it may be a replica
+    # handling the same chat at once); a sender whose lease ran out (it died) does: its
+    # replies go first, from the drain.
+    async with database.session() as session:
+        await ReplyOutbox(session).add([(10, "theirs", None)], NOW, "them", LEASE)
+        await session.commit()
+    async with database.session() as session:
+        assert await ReplyOutbox(session).store(10, [(10, "mine", None)], NOW, "me", LEASE)
+        await session.rollback()
+    later = LEASE + timedelta(seconds=1)
+    async with database.session() as session:
+        stored = await ReplyOutbox(session).store(10, [(10, "mine", None)], later, "me", LEASE)
+        assert stored is None
