@@ -123,12 +123,20 @@ class Turn:
 
     async def pause_for_slow_io(self) -> None:
         """Step out of the transaction before slow outside work (see `pause_for_slow_io`)."""
+        self.after_commit_actions.clear()  # what they were for was rolled back
         await pause_for_slow_io(self.session)
 
     async def resume(self) -> bool:
-        """Claim the update again after the slow work; False if it was handled meanwhile."""
+        """Claim the update again after the slow work; False if it was handled meanwhile.
+
+        The learner is looked up again (and enrolled, if this update was their first: the
+        pause rolled that back)."""
         self._profile = None
-        return await reclaim_update(self.update, self.context, self.session)
+        if not await reclaim_update(self.update, self.context, self.session):
+            return False
+        if self.update.effective_user is not None:
+            await self.profile()
+        return True
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once the update's changes are committed (e.g. set a timer)."""
@@ -164,7 +172,7 @@ def handler(decide: TurnHandler) -> Handler:
             if decided is None:
                 return  # the handler found the update was handled meanwhile (reclaim)
             answer = as_answer(decided)
-            chat_id = _chat_of(update)
+            chat_id = _chat_of(update) if answer.replies else 0
             # The replies are part of the unit of work: committed with the changes, or neither.
             reply_ids = await context.services.replies.store(session, chat_id, answer.replies)
             await session.commit()
@@ -192,6 +200,7 @@ async def _refusal_answer(turn: Turn, refusal: Refusal) -> Answer:
     """Undo the update's changes but keep its claim; say what to correct."""
     await turn.session.rollback()
     turn._profile = None
+    turn.after_commit_actions.clear()  # what they were for was rolled back
     if not await turn.services.updates.claim(turn.session, turn.update.update_id):
         return Answer()
     return await turn.say(refusal.key, **refusal.values)
@@ -225,12 +234,16 @@ async def _answer_press(update: Update, context: CoachContext, answer: Answer) -
         return
     try:
         await query.answer(answer.toast, show_alert=answer.alert)
+    except TelegramError as error:
+        # A press answered too late ("query is too old") still gets its edit below.
+        log.warning("could not answer button press of update %s: %s", update.update_id, error)
+    try:
         if answer.edit is not None:
             await _edit_or_resend(update, context, answer.edit)
         elif answer.clear_buttons:
             await query.edit_message_reply_markup(reply_markup=None)
     except TelegramError as error:
-        log.warning("could not answer button press of update %s: %s", update.update_id, error)
+        log.warning("could not update the pressed message of %s: %s", update.update_id, error)
 
 
 async def _edit_or_resend(update: Update, context: CoachContext, edit: Reply) -> None:

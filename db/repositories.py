@@ -542,11 +542,11 @@ class VisionRepository:
 
 
 def _waiting_in(chat_id: ColumnElement[Any], now: ColumnElement[Any]) -> Exists:
-    """Replies of the chat the drain would send now: given back after a failure, or left by a
-    sender whose lease ran out (it died). One another sender holds at this moment (this
-    process's own earlier reply included) is not waited for."""
-    due = or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until < now)
-    return exists().where(_OUTBOX.c.chat_id == chat_id, due)
+    """Replies of the chat a new one must follow: given back after a failure (waiting out
+    their back-off) or left by a sender whose lease ran out (it died). One another sender
+    holds at this moment (this process's own earlier reply included) is not waited for."""
+    waiting = or_(_OUTBOX.c.owner.is_(None), _OUTBOX.c.lease_until < now)
+    return exists().where(_OUTBOX.c.chat_id == chat_id, waiting)
 
 
 def _store_statement() -> Executable:

@@ -51,6 +51,7 @@ MAX_AGE = timedelta(hours=24)
 DRAIN_BATCH = 50
 # Sent replies leave the table together, a moment after the first of them was sent.
 CLEAR_DELAY_SECONDS = 0.05
+CLEAR_RETRY_SECONDS = 1.0
 
 
 # Records, in its own transaction, what a sent reply's receipt asks for (a quiz poll's prompt).
@@ -232,20 +233,25 @@ class ReplySender:
     async def _clear_soon(self) -> None:
         while self._sent:
             await asyncio.sleep(CLEAR_DELAY_SECONDS)
-            await self.clear()
+            if not await self.clear():
+                await asyncio.sleep(CLEAR_RETRY_SECONDS)  # the database is having trouble
 
-    async def clear(self) -> None:
-        """Delete the replies sent so far (a failure leaves them to be sent again: at least
-        once)."""
+    async def clear(self) -> bool:
+        """Delete the replies sent so far; False if the database refused (they are kept for
+        the next try; if the process dies first they are sent again: at least once)."""
         sent, self._sent = self._sent, []
         if not sent:
-            return
+            return True
         try:
             async with self.database.session() as session:
                 await ReplyOutbox(session).remove(sent)
                 await session.commit()
         except Exception:
+            # Kept for the next try: left in the table they would be sent again.
+            self._sent[:0] = sent
             log.warning("could not clear %d sent replies", len(sent), exc_info=True)
+            return False
+        return True
 
     async def close(self) -> None:
         """Finish the pending deletion (at shutdown)."""

@@ -241,7 +241,8 @@ async def _prepare(
                         services.quizzer.bank,
                         default_standard=services.settings.reward_min_minutes,
                     )
-                    if progress is not None and not is_last_plan_week(progress):
+                    last = progress is not None and is_last_plan_week(progress, summary.week.number)
+                    if not last:
                         progress = None
             except Exception:
                 # One learner's summary must not hold up the batch.

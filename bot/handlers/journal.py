@@ -66,6 +66,10 @@ async def plain_text(turn: Turn) -> Decided:
         else:
             hint = t(wait.profile.language, "recap.not_a_recap", topic=topic)
     answer = await tutor.answer_text(turn, text)
+    if answer is not None and wait.expired and wait.block is not None:
+        # The coach's answer stepped out of the transaction (a model call may be slow), which
+        # undid recap_wait's drop of the expired wait: drop it again, so the notice comes once.
+        await turn.services.coach.drop_recap_wait(turn.session, turn.who, wait.block.id)
     return _after_hint(hint, answer)
 
 

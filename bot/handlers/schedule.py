@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
-from bot.handling import Turn, handler
+from bot.handling import Decided, Turn, handler
 from coach.blocks import keyboards, render
 from coach.blocks.parsing import ArgumentError
 from coach.blocks.service import BlockAlreadyRunning
@@ -174,7 +174,7 @@ async def start_block_button(turn: Turn) -> Answer:
 
 
 @handler
-async def week(turn: Turn) -> Answer | str:
+async def week(turn: Turn) -> Decided:
     """The weekly summary on demand: `/week`, `/week last`, `/week N`, `/week YYYY-MM-DD`."""
     profile = await turn.profile()
     request = parse_week(turn.payload)
@@ -183,5 +183,9 @@ async def week(turn: Turn) -> Answer | str:
         return t(summary.profile.language, summary.key, **summary.values)
     today = turn.services.clock.now().astimezone(profile.zone).date()
     data = await weekly_chart_data(turn.session, summary, today)
+    # Drawing takes a while (the first picture loads matplotlib): hold no transaction.
+    await turn.pause_for_slow_io()
     chart = await asyncio.to_thread(chart_reply, summary, data=data)
+    if not await turn.resume():
+        return None
     return Answer.of(chart, draft_reply(summary))

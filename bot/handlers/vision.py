@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.handling import Turn, handler
+from bot.handling import Decided, Turn, handler
 from bot.vision_dispatch import PhotoDispatcher
 from coach.messages import t
 from coach.replies import Answer
@@ -82,10 +82,15 @@ def _fetchable_size(message: Message) -> PhotoSize | None:
 
 
 @handler
-async def vision_command(turn: Turn) -> str:
+async def vision_command(turn: Turn) -> Decided:
     """How photos work, which models answer, and how many photos are left today."""
     profile = await turn.profile()
     vision = turn.services.vision
     used = await vision.used_today(turn.session, profile)
     admin = profile.user_id in turn.services.settings.admin_users
-    return await vision_help(vision, profile.language, used, admin=admin)
+    # Asking the worker which models it serves is an HTTP call: hold no transaction.
+    await turn.pause_for_slow_io()
+    text = await vision_help(vision, profile.language, used, admin=admin)
+    if not await turn.resume():
+        return None
+    return text

@@ -41,41 +41,18 @@ _ZH_OPENERS = (
     "请问",
     "啥",
 )
-_EN_OPENERS = frozenset(
+# English questions open with a wh-word, or with an auxiliary and then who is asked about
+# ("Can you explain…", "Is it…"): "Did the derivation", "Was stuck on masks" are recaps.
+_EN_WH = frozenset(["what", "why", "how", "when", "where", "which", "who", "whom", "whose"])
+_EN_AUXILIARIES = frozenset(
     [
-        "what",
-        "why",
-        "how",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "is",
-        "are",
-        "am",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "isn't",
-        "aren't",
-        "doesn't",
-        "don't",
-        "didn't",
-        "can't",
-        "won't",
+        "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "should",
+        "would", "will", "shall", "may", "might", "isn't", "aren't", "doesn't", "don't",
+        "didn't", "can't", "won't",
     ]
+)  # fmt: skip
+_EN_SUBJECTS = frozenset(
+    ["i", "you", "we", "it", "this", "that", "these", "those", "they", "he", "she", "there"]
 )
 _FIRST_WORD = re.compile(r"[A-Za-z']+")
 
@@ -98,8 +75,12 @@ def is_question(text: str) -> bool:
         return True
     if stripped.endswith(("吗", "吗。", "呢", "呢。")):
         return True
-    word = _FIRST_WORD.match(stripped)
-    return word is not None and word.group(0).lower() in _EN_OPENERS
+    words = [word.lower() for word in _FIRST_WORD.findall(stripped)[:2]]
+    if not words:
+        return False
+    if words[0] in _EN_WH:
+        return True
+    return words[0] in _EN_AUXILIARIES and len(words) > 1 and words[1] in _EN_SUBJECTS
 
 
 def may_be_recap(text: str) -> bool:

@@ -329,6 +329,12 @@ class Coach:
             return RecapWait(profile_of(user), BlockView.of(block), expired=True)
         return RecapWait(profile_of(user), BlockView.of(block))
 
+    async def drop_recap_wait(self, session: AsyncSession, who: Identity, block_id: int) -> None:
+        """Stop waiting for the block's recap (if the learner still waits on that block)."""
+        user = await self.learners.user(session, who)
+        if user.awaiting_recap_block_id == block_id:
+            user.awaiting_recap_block_id = None
+
     async def save_recap(
         self, session: AsyncSession, who: Identity, text: str
     ) -> RecapSaved | NoRunningBlock:

@@ -108,7 +108,9 @@ async def progress_data(
     )
 
 
-def is_last_plan_week(data: ProgressData) -> bool:
-    """Whether today falls in the plan's last week (the weekly summary then attaches
-    `/progress`'s picture)."""
-    return plan_week_of(data.today, data.start_date).number == data.weeks
+def is_last_plan_week(data: ProgressData, week_number: int | None = None) -> bool:
+    """Whether the plan week `week_number` (by default today's) is the plan's last: the
+    summary of that week attaches `/progress`'s picture."""
+    if week_number is None:
+        week_number = plan_week_of(data.today, data.start_date).number
+    return week_number == data.weeks

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.database import Database
 from db.models import BlockStatus, FocusBlock, RewardGrant
@@ -164,3 +166,40 @@ class TestTheMinimumViableDayAndRecaps:
         assert "at least 1 minute meets" in await _reply(ana, "/settings standard 1")
         status = await _reply(ana, "/status")
         assert "✅ met" in status and "Streak: 1 day" in status
+
+
+async def test_a_message_long_after_the_block_is_not_its_recap_and_is_told_so_once(
+    bot: RunningBot, emulator: BotApiEmulator, database_url: str
+) -> None:
+    lin = emulator.user(1001, first_name="Lin", language_code="zh")
+    await _reply(lin, "/block 1 ViT")
+    await lin.next_message(timeout=15)  # the block ends and asks for the recap
+    # Three hours pass (moved in the database: the bot's clock is the real one, sped up),
+    # once the bot has recorded that it told the learner.
+    long_ago = datetime(2026, 1, 1, tzinfo=UTC)
+    database = Database(database_url)
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                async with database.session() as session:
+                    moved = await session.execute(
+                        update(FocusBlock)
+                        .where(FocusBlock.notified_at.is_not(None))
+                        .values(finished_at=long_ago, notified_at=long_ago)
+                    )
+                    await session.commit()
+                if getattr(moved, "rowcount", 0):
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        await database.dispose()
+
+    lin.send_text("patch embedding 就是把图切块再线性投影")
+    notice = await lin.next_message()
+    assert "结束已经超过 2 小时，这条消息没有存成它的小结" in (notice.text or "")
+    await lin.next_message(timeout=15)  # the coach's own answer
+    # Told once: the next message is just a message.
+    lin.send_text("今天还想再学一点")
+    answer = await lin.next_message(timeout=15)
+    assert "超过 2 小时" not in (answer.text or "")
+    assert "/recap" in await _reply(lin, "/recap")  # nothing was saved as the recap

@@ -19,6 +19,7 @@ from coach.blocks.recaps import is_command, is_question, may_be_recap
         "How does the KV cache work",
         "Can you explain InfoNCE",
         "what is a residual connection",
+        "Is it the temperature that sharpens it",
     ],
 )
 def test_questions_are_never_recaps(text: str) -> None:
@@ -35,6 +36,9 @@ def test_questions_are_never_recaps(text: str) -> None:
         "mask 那里还有点晕",
         "residual connections, layer norm, attention",
         "卷积 + 池化",
+        "Did the backprop derivation by hand",
+        "Was stuck on masking, then got it",
+        "Can now explain InfoNCE in three lines",
     ],
 )
 def test_recaps_are_recaps(text: str) -> None:
