@@ -79,7 +79,7 @@ async def test_a_round_of_native_quizzes_schedules_every_card(
     assert [p.correct for p in prompts] == [True, False, True, True, True]
     assert prompts[1].rating == 1  # Again
     assert {c.question_id for c in cards} == set(asked)
-    now = datetime.now(ZoneInfo("UTC"))
+    now = bot.services.clock.now()
     assert all(c.reviews == 1 and c.due > now - timedelta(minutes=1) for c in cards)
 
     stats = await _reply(lin, "/quiz stats")

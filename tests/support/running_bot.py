@@ -14,7 +14,7 @@ from bot.webhook import serve_webhook
 from coach.settings import Settings
 from jobs.context import CoachApplication
 from jobs.services import Services, build_services
-from tests.support.quiet_schedule import quiet_schedule
+from tests.support.quiet_schedule import midday_today, quiet_schedule
 
 TOKEN = "123456789:TEST-token_for-the-emulator"
 # Test clocks run this many times faster than real time: a 1-minute block lasts 2 seconds.
@@ -33,7 +33,9 @@ def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings
         "COACH_ALLOWED_USERS": "",
     }
     if "COACH_CLOCK_START" not in overrides:
-        values.update(quiet_schedule())
+        start = midday_today()
+        values["COACH_CLOCK_START"] = start.isoformat()
+        values.update(quiet_schedule(now=start))
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
