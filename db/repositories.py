@@ -541,11 +541,21 @@ class VisionRepository:
         return rows.all()
 
 
+# A drain claims replies under its process's id plus this suffix, so a new reply can tell
+# "being retried from the outbox" (wait behind it) from "just sent by the handler" (don't).
+DRAIN_OWNER_SUFFIX = ":drain"
+
+
 def _waiting_in(chat_id: ColumnElement[Any], now: ColumnElement[Any]) -> Exists:
     """Replies of the chat a new one must follow: given back after a failure (waiting out
-    their back-off) or left by a sender whose lease ran out (it died). One another sender
-    holds at this moment (this process's own earlier reply included) is not waited for."""
-    waiting = or_(_OUTBOX.c.owner.is_(None), _OUTBOX.c.lease_until < now)
+    their back-off), being retried by a drain, or left by a sender whose lease ran out (it
+    died). A handler's own fresh reply (sent, or being sent by another replica handling the
+    same chat at once) is not waited for."""
+    waiting = or_(
+        _OUTBOX.c.owner.is_(None),
+        _OUTBOX.c.lease_until < now,
+        _OUTBOX.c.owner.endswith(DRAIN_OWNER_SUFFIX, autoescape=True),
+    )
     return exists().where(_OUTBOX.c.chat_id == chat_id, waiting)
 
 

@@ -33,7 +33,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from coach.replies import Receipt, Reply, reply_from_json, reply_to_json
 from db.database import Database
 from db.models import OutboxReply
-from db.repositories import ReplyOutbox
+from db.repositories import DRAIN_OWNER_SUFFIX, ReplyOutbox
 from jobs.telegram_out import send_reply
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class ReplySender:
                 now = datetime.now(UTC)
                 async with self.database.session() as session:
                     claimed = await ReplyOutbox(session).claim(
-                        self.owner, now, now + self.lease, DRAIN_BATCH
+                        self.owner + DRAIN_OWNER_SUFFIX, now, now + self.lease, DRAIN_BATCH
                     )
                     await session.commit()
                 if not claimed:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import OutboxReply
-from db.repositories import ReplyOutbox, UpdateInbox, UpdateLedger
+from db.repositories import DRAIN_OWNER_SUFFIX, ReplyOutbox, UpdateInbox, UpdateLedger
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(seconds=60)
@@ -110,3 +110,13 @@ async def test_only_a_dead_senders_replies_hold_the_chat(database: Database) -> 
     async with database.session() as session:
         stored = await ReplyOutbox(session).store(10, [(10, "mine", None)], later, "me", LEASE)
         assert stored is None
+
+
+async def test_a_reply_being_retried_by_a_drain_holds_the_chat(database: Database) -> None:
+    # The drain may be mid-retry of an older reply when the learner writes again: the new
+    # reply waits behind it, or it would arrive first.
+    async with database.session() as session:
+        await ReplyOutbox(session).add([(10, "older", None)], NOW, "me" + DRAIN_OWNER_SUFFIX, LEASE)
+        await session.commit()
+    async with database.session() as session:
+        assert await ReplyOutbox(session).store(10, [(10, "newer", None)], NOW, "me", LEASE) is None
