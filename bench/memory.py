@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.postgres import create_database, drop_database
-from bench.throughput import ROOT, TOKEN, _environment, _machine, _proc_status, _wait_polling
-from emulator import BotApiEmulator
+from bench.throughput import ROOT, TOKEN, _environment, _machine, _proc_status, bot_process
 
 SETTLE_SECONDS = 2.0
 # The aim (issue 14): at most this much resident after start-up.
@@ -49,13 +47,8 @@ class Sample:
 
 async def measure(name: str, command: list[str], env: dict[str, str], checkout: Path) -> Sample:
     """Start the bot, wait until it answers /start, settle, read its resident memory."""
-    emulator = BotApiEmulator(token=TOKEN, bot_username="study_coach_bot")
-    env = {**env, "TELEGRAM_API_URL": await emulator.start()}
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=checkout, env=env, stdout=log, stderr=log)  # noqa: ASYNC220
-    try:
-        await _wait_polling(emulator, process)
+    started = time.perf_counter()  # includes the emulator's start: a few milliseconds
+    async with bot_process(command, env, checkout) as (emulator, process):
         user = emulator.user(100_000, first_name="U")
         user.send_text("/start")
         await user.next_message(timeout=60)
@@ -63,18 +56,6 @@ async def measure(name: str, command: list[str], env: dict[str, str], checkout: 
         await asyncio.sleep(SETTLE_SECONDS)
         rss = _proc_status(process.pid, "VmRSS")
         peak = _proc_status(process.pid, "VmHWM")
-    except BaseException:
-        log.seek(0)
-        sys.stderr.write(log.read().decode(errors="replace")[-4000:])
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        await emulator.stop()
     return Sample(name, "", round(rss, 1), round(peak, 1), round(serving, 2))
 
 

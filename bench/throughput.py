@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,6 +106,34 @@ async def _wait_polling(emulator: BotApiEmulator, process: subprocess.Popen[byte
         await asyncio.sleep(0.05)
 
 
+@contextlib.asynccontextmanager
+async def bot_process(
+    command: list[str], env: dict[str, str], checkout: Path = ROOT
+) -> AsyncIterator[tuple[BotApiEmulator, subprocess.Popen[bytes]]]:
+    """A fresh emulator and a bot child (from `checkout`) polling it; on failure the bot's
+    log goes to stderr; afterwards both are stopped."""
+    emulator = BotApiEmulator(token=TOKEN, bot_username="study_coach_bot")
+    env = {**env, "TELEGRAM_API_URL": await emulator.start()}
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    # `python -m bot` from the checkout's directory runs that checkout's code.
+    process = subprocess.Popen(command, cwd=checkout, env=env, stdout=log, stderr=log)  # noqa: ASYNC220
+    try:
+        await _wait_polling(emulator, process)
+        yield emulator, process
+    except BaseException:
+        log.seek(0)
+        sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        raise
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        await emulator.stop()
+
+
 async def run_once(
     name: str,
     command: list[str],
@@ -113,13 +143,7 @@ async def run_once(
     checkout: Path = ROOT,
 ) -> Result:
     """Start a fresh emulator and bot (from `checkout`), warm up, then time the load."""
-    emulator = BotApiEmulator(token=TOKEN, bot_username="study_coach_bot")
-    env = {**env, "TELEGRAM_API_URL": await emulator.start()}
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    # `python -m bot` from the checkout's directory runs that checkout's code.
-    process = subprocess.Popen(command, cwd=checkout, env=env, stdout=log, stderr=log)  # noqa: ASYNC220
-    try:
-        await _wait_polling(emulator, process)
+    async with bot_process(command, env, checkout) as (emulator, process):
         learners = [emulator.user(100_000 + i, first_name=f"U{i}") for i in range(users)]
         for user in learners:
             user.send_text("/start")
@@ -137,18 +161,6 @@ async def run_once(
         cpu = _cpu_seconds(process.pid) - cpu_before
         peak_rss = _proc_status(process.pid, "VmHWM")
         assert not emulator.violations, emulator.violations[:5]
-    except BaseException:
-        log.seek(0)
-        sys.stderr.write(log.read().decode(errors="replace")[-4000:])
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        await emulator.stop()
     ordered = sorted(latencies)
     count = len(ordered)
     return Result(

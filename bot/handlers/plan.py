@@ -14,8 +14,8 @@ from coach.plan import render
 from coach.plan.keyboard import PLAN_PATTERN, parse_plan_press, plan_checklist
 from coach.plan.parser import PlanParseError
 from coach.plan.planner import MAX_PLAN_BYTES, ItemChecked, NoSuchWeek, StalePlan
+from coach.quiz.quizzer import due_review_count
 from coach.replies import Answer, Refusal, Reply
-from db.study_repositories import QuizRepository
 from jobs.context import CoachApplication
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,8 @@ async def _set_start(turn: Turn, value: str) -> str:
 async def today_command(turn: Turn) -> str:
     """`/today`: today's suggested item of this week, and reviews due."""
     suggestion = await turn.services.planner.today(turn.session, turn.who)
-    due = await QuizRepository(turn.session).due_count(
-        suggestion.state.profile.user_id, turn.services.clock.now()
+    due = await due_review_count(
+        turn.session, suggestion.state.profile.user_id, turn.services.clock.now()
     )
     return render.today(suggestion, due)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.blocks.recaps import RECAP_WINDOW
-from coach.blocks.standard import streak, user_standard
+from coach.blocks.standard import block_meets_standard, streak, user_standard
 from coach.blocks.views import (
     BlockEnding,
     BlockView,
@@ -304,7 +304,8 @@ class Coach:
     @staticmethod
     def earns_reward(block: BlockView, standard: int) -> bool:
         """Only a completed block that meets the learner's standard earns a reward."""
-        return block.status == BlockStatus.COMPLETED and block.worked_minutes >= standard
+        completed = block.status == BlockStatus.COMPLETED
+        return completed and block_meets_standard(block.worked_minutes, standard)
 
     # -- recaps and notes -------------------------------------------------------------------
 

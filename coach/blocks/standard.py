@@ -61,9 +61,14 @@ def set_standard(user: User, minutes: int) -> None:
     user.settings = {**(user.settings or {}), STANDARD_KEY: minutes}
 
 
+def block_meets_standard(worked: int, standard: int) -> bool:
+    """Whether one completed block of `worked` minutes is a Minimum Viable Day's block."""
+    return worked >= standard
+
+
 def meets_standard(block_minutes: Iterable[int], standard: int) -> bool:
     """Whether a day with completed blocks of these worked minutes met the standard."""
-    return any(minutes >= standard for minutes in block_minutes)
+    return any(block_meets_standard(minutes, standard) for minutes in block_minutes)
 
 
 def streak_days(
@@ -106,7 +111,7 @@ async def met_days(
     spans = await ActivityRepository(session).completed_spans_of(sorted(standards), since)
     days: dict[int, set[date]] = {user_id: set() for user_id in standards}
     for user_id, day, started_at, finished_at in spans:
-        if worked_minutes(started_at, finished_at) >= standards[user_id]:
+        if block_meets_standard(worked_minutes(started_at, finished_at), standards[user_id]):
             days[user_id].add(day)
     return days
 
