@@ -25,7 +25,7 @@ PAUSED = "#DCE4EE"
 PAUSED_EDGE = "#B6C6DB"
 TODAY = "#BF5700"
 DONE = "#2DA44E"
-TODO = "#EBEDF0"
+UNDONE = "#EBEDF0"
 QUIZ = "#0969DA"
 # At most this many quiz topics are listed (the most answered), so the picture keeps its size.
 MAX_TOPICS = 8
@@ -317,7 +317,7 @@ def _checklist(sheet: Sheet, data: ProgressData, weeks: int, y: float) -> float:
             color=TODAY if current else INK,
         )
         week = by_week.get(number)
-        sheet.rect(BAR_LEFT, middle - 0.09, BAR_WIDTH, 0.18, TODO)
+        sheet.rect(BAR_LEFT, middle - 0.09, BAR_WIDTH, 0.18, UNDONE)
         if week is not None and week.total:
             share = min(1.0, week.done / week.total)
             if share:
@@ -343,7 +343,7 @@ def _quiz(sheet: Sheet, language: str, topics: list[TopicAccuracy], y: float) ->
     for topic in topics:
         middle = y + ROW / 2
         sheet.text(LEFT, middle, fit(topic.name, 18), size=8)
-        sheet.rect(left, middle - 0.09, width, 0.18, TODO)
+        sheet.rect(left, middle - 0.09, width, 0.18, UNDONE)
         if topic.share:
             sheet.rect(left, middle - 0.09, width * topic.share, 0.18, QUIZ)
         sheet.text(
