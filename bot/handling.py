@@ -161,7 +161,9 @@ def handler(decide: TurnHandler) -> Handler:
     @functools.wraps(decide)
     async def wrapper(update: Update, context: CoachContext) -> None:
         async with context.services.database.session() as session:
-            if not await context.services.updates.claim(session, update.update_id):
+            if not await context.services.updates.claim(
+                session, update.update_id, _sender_id(update)
+            ):
                 log.info("update %s was delivered again; already handled", update.update_id)
                 return
             turn = Turn(update, context, session)
@@ -201,7 +203,9 @@ async def _refusal_answer(turn: Turn, refusal: Refusal) -> Answer:
     await turn.session.rollback()
     turn._profile = None
     turn.after_commit_actions.clear()  # what they were for was rolled back
-    if not await turn.services.updates.claim(turn.session, turn.update.update_id):
+    if not await turn.services.updates.claim(
+        turn.session, turn.update.update_id, _sender_id(turn.update)
+    ):
         return Answer()
     return await turn.say(refusal.key, **refusal.values)
 
@@ -262,6 +266,12 @@ async def _edit_or_resend(update: Update, context: CoachContext, edit: Reply) ->
 def _carry_learner_change(session: AsyncSession, context: CoachContext) -> None:
     if session.info.get("learner_changed") and session.info.get("committed"):
         context.learner_changed = True
+
+
+def _sender_id(update: Update) -> int | None:
+    """Who sent the update, if anyone: their row comes along with the claim."""
+    user = update.effective_user
+    return user.id if user is not None else None
 
 
 def identity(update: Update) -> Identity:
@@ -343,4 +353,4 @@ async def reclaim_update(update: Update, context: CoachContext, session: AsyncSe
     every update that arrived meanwhile would only delay it; what is left is a short write
     and the reply.
     """
-    return await context.services.updates.claim(session, update.update_id)
+    return await context.services.updates.claim(session, update.update_id, _sender_id(update))

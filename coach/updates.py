@@ -16,9 +16,14 @@ class HandledUpdates:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
 
-    async def claim(self, session: AsyncSession, update_id: int) -> bool:
-        """Record that this update is being acted on; False for a redelivered one."""
-        return await UpdateLedger(session).claim(update_id, self.clock.now())
+    async def claim(
+        self, session: AsyncSession, update_id: int, learner_id: int | None = None
+    ) -> bool:
+        """Record that this update is being acted on; False for a redelivered one.
+
+        `learner_id` (who sent it) lets the ledger bring the learner's row along, saving the
+        handler's lookup a round trip."""
+        return await UpdateLedger(session).claim(update_id, self.clock.now(), learner_id)
 
     async def forget_before(self, session: AsyncSession, cutoff: datetime) -> None:
         """Prune the record of handled updates."""

@@ -73,6 +73,21 @@ class UserRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+# /status runs on every few updates: its statements are built once (see the hot path below).
+_RUNNING_AND_COMPLETED_ON = (
+    select(FocusBlock)
+    .where(
+        FocusBlock.user_id == bindparam("user_id"),
+        (FocusBlock.status == BlockStatus.RUNNING)
+        | (
+            (FocusBlock.status == BlockStatus.COMPLETED)
+            & (FocusBlock.local_date == bindparam("day"))
+        ),
+    )
+    .order_by(FocusBlock.started_at)
+)
+
+
 class BlockRepository:
     """Focus blocks."""
 
@@ -216,18 +231,7 @@ class BlockRepository:
     ) -> tuple[FocusBlock | None, Sequence[FocusBlock]]:
         """The learner's running block and completed blocks of one local day, in one query."""
         rows = (
-            await self.session.scalars(
-                select(FocusBlock)
-                .where(
-                    FocusBlock.user_id == user_id,
-                    (FocusBlock.status == BlockStatus.RUNNING)
-                    | (
-                        (FocusBlock.status == BlockStatus.COMPLETED)
-                        & (FocusBlock.local_date == day)
-                    ),
-                )
-                .order_by(FocusBlock.started_at)
-            )
+            await self.session.scalars(_RUNNING_AND_COMPLETED_ON, {"user_id": user_id, "day": day})
         ).all()
         running = next((block for block in rows if block.status == BlockStatus.RUNNING), None)
         return running, [block for block in rows if block.status == BlockStatus.COMPLETED]
@@ -311,17 +315,27 @@ class RewardRepository:
         return int(count or 0)
 
 
+_NOTES = cast(Table, DailyNote.__table__)
+_NOTE_INSERT = insert(_NOTES)
+_NOTE_COUNT = (
+    select(func.count())
+    .select_from(_NOTES)
+    .where(_NOTES.c.user_id == bindparam("user_id"), _NOTES.c.local_date == bindparam("day"))
+)
+
+
 class NoteRepository:
     """Daily notes."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, note: DailyNote) -> DailyNote:
-        """Store a note."""
-        self.session.add(note)
-        await self.session.flush()
-        return note
+    async def write(self, user_id: int, day: date, text: str, now: datetime) -> int:
+        """Store a note (one Core statement, no unit of work); how many the day now has."""
+        await self.session.execute(
+            _NOTE_INSERT, {"user_id": user_id, "local_date": day, "text": text, "created_at": now}
+        )
+        return await self.count_on(user_id, day)
 
     async def on(self, user_id: int, day: date) -> Sequence[DailyNote]:
         """The learner's notes of one local day."""
@@ -334,11 +348,7 @@ class NoteRepository:
 
     async def count_on(self, user_id: int, day: date) -> int:
         """How many notes the learner wrote on one local day."""
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(DailyNote)
-            .where(DailyNote.user_id == user_id, DailyNote.local_date == day)
-        )
+        count = await self.session.scalar(_NOTE_COUNT, {"user_id": user_id, "day": day})
         return int(count or 0)
 
     async def all_for_user(self, user_id: int) -> Sequence[DailyNote]:
@@ -383,6 +393,23 @@ def _claim_statement(dialect: str) -> Executable:
     return statement
 
 
+def _claim_with_learner_statement() -> Executable:
+    """PostgreSQL: the claim and the learner's row in one round trip. A data-modifying CTE
+    runs exactly once whether or not the query reads it; the outer join keeps the one row
+    (claimed 0 or 1) when the learner is new."""
+    statement = _STATEMENTS.get(("claim+learner", "postgresql"))
+    if statement is None:
+        claim = cast(postgresql.Insert, _claim_statement("postgresql"))
+        claimed = claim.returning(_PROCESSED.c.update_id).cte("claimed")
+        count = select(func.count().label("claimed")).select_from(claimed).subquery("claim")
+        learner_id = bindparam("learner_id", type_=User.__table__.c.id.type)
+        statement = (
+            select(count.c.claimed, User).select_from(count).outerjoin(User, User.id == learner_id)
+        )
+        _STATEMENTS["claim+learner", "postgresql"] = statement
+    return statement
+
+
 def _inbox_statement(dialect: str) -> Executable:
     statement = _STATEMENTS.get(("inbox", dialect))
     if statement is None:
@@ -400,13 +427,25 @@ class UpdateLedger:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def claim(self, update_id: int, now: datetime) -> bool:
-        """Record the update; False if it was already recorded (a redelivery)."""
-        result = await self.session.execute(
-            _claim_statement(_dialect(self.session)),
-            {"claimed_id": update_id, "claimed_at": now},
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+    async def claim(self, update_id: int, now: datetime, learner_id: int | None = None) -> bool:
+        """Record the update; False if it was already recorded (a redelivery).
+
+        With `learner_id`, the learner's row (if any) is loaded into the session as well, on
+        PostgreSQL in the same statement: the handler's lookup then finds it without a query.
+        """
+        dialect = _dialect(self.session)
+        values = {"claimed_id": update_id, "claimed_at": now}
+        if learner_id is None or dialect != "postgresql":
+            result = await self.session.execute(_claim_statement(dialect), values)
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+        row = (
+            await self.session.execute(
+                _claim_with_learner_statement(), {**values, "learner_id": learner_id}
+            )
+        ).one()
+        # The session holds its objects weakly: keep the learner for the rest of the update.
+        self.session.info["learner"] = row.User
+        return bool(row.claimed)
 
     async def forget_before(self, cutoff: datetime) -> None:
         """Drop records older than any redelivery could be."""

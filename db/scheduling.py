@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,6 +248,23 @@ class DeliveryRepository:
         )
 
 
+# The streak reads these on every /status: built once, bound per call, on the tables (Core
+# rows, no ORM loading).
+_PAUSES = cast(Table, SchedulePause.__table__)
+_BLOCKS = cast(Table, FocusBlock.__table__)
+_PAUSE_SPANS = select(_PAUSES.c.user_id, _PAUSES.c.first_day, _PAUSES.c.last_day).where(
+    _PAUSES.c.user_id.in_(bindparam("user_ids", expanding=True)),
+    _PAUSES.c.last_day >= bindparam("since"),
+)
+_COMPLETED_SPANS = select(
+    _BLOCKS.c.user_id, _BLOCKS.c.local_date, _BLOCKS.c.started_at, _BLOCKS.c.finished_at
+).where(
+    _BLOCKS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+    _BLOCKS.c.local_date >= bindparam("since"),
+    _BLOCKS.c.status == BlockStatus.COMPLETED,
+)
+
+
 class PauseRepository:
     """Vacations."""
 
@@ -296,13 +313,17 @@ class PauseRepository:
     async def days_of(self, user_ids: Sequence[int], since: date) -> dict[int, set[date]]:
         """Each learner's paused local days on or after `since`."""
         days: dict[int, set[date]] = {}
-        for pauses in (await self.for_users(user_ids, since)).values():
-            for pause in pauses:
-                found = days.setdefault(pause.user_id, set())
-                day = max(pause.first_day, since)
-                while day <= pause.last_day:
-                    found.add(day)
-                    day += timedelta(days=1)
+        if not user_ids:
+            return days
+        rows = await self.session.execute(
+            _PAUSE_SPANS, {"user_ids": list(user_ids), "since": since}
+        )
+        for user_id, first_day, last_day in rows:
+            found = days.setdefault(user_id, set())
+            day = max(first_day, since)
+            while day <= last_day:
+                found.add(day)
+                day += timedelta(days=1)
         return days
 
 
@@ -399,15 +420,6 @@ class ActivityRepository:
         if not user_ids:
             return []
         rows = await self.session.execute(
-            select(
-                FocusBlock.user_id,
-                FocusBlock.local_date,
-                FocusBlock.started_at,
-                FocusBlock.finished_at,
-            ).where(
-                FocusBlock.user_id.in_(user_ids),
-                FocusBlock.local_date >= since,
-                FocusBlock.status == BlockStatus.COMPLETED,
-            )
+            _COMPLETED_SPANS, {"user_ids": list(user_ids), "since": since}
         )
         return [(row[0], row[1], row[2], row[3]) for row in rows.all()]

@@ -27,7 +27,7 @@ from coach.blocks.views import (
 from coach.clock import Clock
 from coach.learners.profile import Identity, Profile, profile_of
 from coach.learners.registry import Learners
-from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant, RewardItem, User
+from db.models import BlockStatus, FocusBlock, RewardGrant, RewardItem, User
 from db.repositories import (
     BlockRepository,
     NoteRepository,
@@ -372,9 +372,8 @@ class Coach:
         profile = profile_of(user)
         now = self.clock.now()
         today = now.astimezone(profile.zone).date()
-        notes = NoteRepository(session)
-        await notes.add(DailyNote(user_id=user.id, local_date=today, text=text, created_at=now))
-        return NoteSaved(profile, today, await notes.count_on(user.id, today))
+        count = await NoteRepository(session).write(user.id, today, text, now)
+        return NoteSaved(profile, today, count)
 
     # -- status -----------------------------------------------------------------------------
 
