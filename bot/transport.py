@@ -16,7 +16,7 @@ import re
 import ssl
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import httpx
@@ -31,6 +31,7 @@ POOL_TIMEOUT_MESSAGE = (
     "Request was *not* sent to Telegram. Consider adjusting the connection "
     "pool size or the pool timeout."
 )
+_FORM = "application/x-www-form-urlencoded"
 _PROXY_SCHEMES = ("http", "https", "all")
 # How httpx escapes a multipart file name (HTML5 form encoding): quotes and control
 # characters are percent-escaped, anything else (a learner's 学习计划.md) is sent as UTF-8.
@@ -202,13 +203,17 @@ class AiohttpRequest(BaseRequest):
 
 def _body(
     request_data: RequestData | None, files: dict[str, Any] | None
-) -> aiohttp.FormData | dict[str, str] | None:
+) -> aiohttp.FormData | aiohttp.BytesPayload | None:
     """What HTTPXRequest sends: the parameters form-encoded, or multipart with the files."""
     if request_data is None:
         return None
     parameters = request_data.json_parameters
     if not files:
-        return parameters or None  # no parameters: no body at all (getMe), as httpx
+        if not parameters:
+            return None  # no body at all (getMe), as httpx
+        # Encoded here: the same bytes aiohttp's FormData would make of the dict, at a
+        # fraction of its cost per call.
+        return aiohttp.BytesPayload(urlencode(parameters).encode(), content_type=_FORM)
     # Unquoted: aiohttp would otherwise percent-encode a file name ("%E5%AD%A6.md"), which
     # Telegram would show as it is; httpx sends it as UTF-8 (escaped as HTML5 forms do).
     form = aiohttp.FormData(quote_fields=False)
