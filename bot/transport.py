@@ -25,6 +25,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from jobs.logs import redact
+
 # PTB's own words (HTTPXRequest), so a log reads the same whichever transport is in use.
 POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: All connections in the connection pool are occupied. "
@@ -183,7 +185,9 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+            # Some of aiohttp's messages quote the URL, and so the token; httpx's do not.
+            # Error texts are logged and stored (a failed scheduled message's reason).
+            raise NetworkError(redact(f"aiohttp.{type(err).__name__}: {err}")) from err
         finally:
             slots.release()
 

@@ -180,6 +180,14 @@ async def test_nobody_listening_is_a_network_error() -> None:
     assert "aiohttp.ClientConnectorError" in str(raised.value)
 
 
+async def test_an_error_that_quotes_the_url_does_not_quote_the_token() -> None:
+    async with AiohttpRequest() as request:
+        with pytest.raises(NetworkError) as raised:
+            await request.do_request("http://127.0.0.1:99999/bot123:SECRET-token/getMe", "POST")
+    assert "SECRET" not in str(raised.value)
+    assert "bot<token>/getMe" in str(raised.value)  # the rest of the message is kept
+
+
 async def test_an_answer_slower_than_the_read_timeout_is_a_timeout(
     emulator: BotApiEmulator,
 ) -> None:
