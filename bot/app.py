@@ -140,7 +140,7 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
         # Bot API calls go through aiohttp rather than PTB's httpx: about a third of the CPU
-        # per call (bot/transport.py, BENCHMARKS.md). A few kept-alive connections serve many
+        # per call (python -m bench.transport). A few kept-alive connections serve many
         # concurrent sends; sends wait for a free connection rather than fail. getUpdates has
         # its own connection, so a long poll never holds up a reply. At most COACH_SEND_RATE
         # messages in any second; a 429 waits for retry_after, a 5xx is retried with backoff.

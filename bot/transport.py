@@ -1,11 +1,12 @@
 """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
 
 PTB's default transport (HTTPXRequest: httpx over httpcore, pure Python) costs about three
-times the CPU per Bot API call of an aiohttp session (BENCHMARKS.md), and the bot makes one
-or more calls per update. `AiohttpRequest` sends the same requests (form-encoded parameters,
-multipart uploads, the same User-Agent) and raises the same errors as HTTPXRequest: any
-timeout is `TimedOut` (a send that timed out may have been delivered, so bot.sending does
-not repeat it), any other transport failure is `NetworkError` (retried).
+times the CPU per Bot API call of an aiohttp session (`python -m bench.transport`), and the
+bot makes one or more calls per update. `AiohttpRequest` sends the same requests
+(form-encoded parameters, multipart uploads, the same User-Agent) and raises the same errors
+as HTTPXRequest: any timeout is `TimedOut` (a send that timed out may have been delivered,
+so bot.sending does not repeat it at once), any other transport failure is `NetworkError`
+(retried at once, a few times).
 """
 
 from __future__ import annotations
