@@ -35,6 +35,7 @@ from bot.handlers import (
     vision,
 )
 from bot.sending import ResilientRateLimiter
+from bot.transport import AiohttpRequest
 from coach.blocks import keyboards
 from coach.learners.keyboards import LANGUAGE_PATTERN
 from coach.messages import LANGUAGES, t
@@ -138,12 +139,17 @@ def build_application(services: Services, token: str) -> CoachApplication:
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=CoachContext, bot_data=BotData))
         .updater(None)
-        # A few kept-alive connections serve many concurrent sends: httpcore checks every
-        # pooled connection on every request, so a large pool costs CPU (BENCHMARKS.md).
-        # Sends wait for a free connection rather than fail. At most COACH_SEND_RATE
+        # Bot API calls go through aiohttp rather than PTB's httpx: about a third of the CPU
+        # per call (python -m bench.transport). A few kept-alive connections serve many
+        # concurrent sends; sends wait for a free connection rather than fail. getUpdates has
+        # its own connection, so a long poll never holds up a reply. At most COACH_SEND_RATE
         # messages in any second; a 429 waits for retry_after, a 5xx is retried with backoff.
-        .connection_pool_size(HTTP_CONNECTIONS)
-        .pool_timeout(HTTP_POOL_WAIT_SECONDS)
+        .request(
+            AiohttpRequest(
+                connection_pool_size=HTTP_CONNECTIONS, pool_timeout=HTTP_POOL_WAIT_SECONDS
+            )
+        )
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(ResilientRateLimiter(services.settings.send_rate))
         .post_init(_on_startup)
     )

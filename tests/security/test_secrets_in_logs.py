@@ -80,9 +80,10 @@ async def test_a_full_session_logs_no_secret(
         f"{record.getMessage()}\n{record.exc_text or ''}" for record in caplog.records
     )
     assert _leaks(logged, secrets) == []
-    # The scan looked at lines that did carry them: the Bot API URLs (httpx, at INFO) and
-    # the setWebhook parameters (python-telegram-bot, at DEBUG).
-    assert "bot<token>/sendMessage" in logged
+    # The scan looked at lines that did carry them: the Bot API URL and the setWebhook
+    # parameters (python-telegram-bot, at DEBUG). (The transport, bot/transport.py, logs no
+    # line per request, as httpx did at INFO.)
+    assert "Set Bot API URL: " in logged and "/bot<token>" in logged
     assert "'secret_token': '<redacted>'" in logged
     assert "retry 1 of 3" in logged
     assert "the outbox retries it" in logged  # the outbox's own failure line, scanned too
