@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
-from collections.abc import Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from bot.app import build_application
 from bot.polling import serve
@@ -73,17 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     upgrade_in_child(settings.database_url)
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting (%s); Bot API at %s", mode, settings.telegram_api_url)
-    _run(run_bot(settings, settings.telegram_bot_token.get_secret_value()))
-
-
-def _run(main: Coroutine[Any, Any, None]) -> None:
-    """Run on uvloop where it is installed (every update costs less CPU), else on asyncio."""
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(main)
-        return
-    uvloop.run(main)
+    asyncio.run(run_bot(settings, settings.telegram_bot_token.get_secret_value()))
 
 
 if __name__ == "__main__":
