@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # Imported on first use (issue 14): `openai` costs start-up time and memory in every
-    # process, and most deployments never configure a vision-language model. So is
-    # `aiohttp` (about 9 MiB resident): only a configured vision worker needs it.
+    # process, and most deployments never configure a vision-language model. `aiohttp`
+    # (about 8 MiB resident) is loaded by the bot for its Bot API calls anyway
+    # (bot/transport.py); imported here on first use, it stays out of the domain's imports.
     import aiohttp
     import openai
 
