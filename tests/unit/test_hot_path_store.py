@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from db.database import Database
-from db.models import OutboxReply
+from db.models import OutboxReply, User
 from db.repositories import DRAIN_OWNER_SUFFIX, ReplyOutbox, UpdateInbox, UpdateLedger
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -35,6 +35,44 @@ async def test_a_redelivered_update_is_claimed_once(database: Database) -> None:
     async with database.session() as session:
         assert not await UpdateLedger(session).claim(7, NOW)
         assert await UpdateLedger(session).claim(8, NOW)
+
+
+async def test_a_claim_brings_the_learner_along_on_postgresql(database: Database) -> None:
+    """The update's claim and the learner's row are one round trip on PostgreSQL (two on
+    SQLite); a redelivery is still refused, and a first contact still claims."""
+    async with database.session() as session:
+        session.add(
+            User(
+                id=5,
+                chat_id=5,
+                first_name="Mei",
+                language="zh",
+                timezone="Asia/Shanghai",
+                settings={},
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        await session.commit()
+    statements: list[str] = []
+
+    def count(*_: object) -> None:
+        statements.append("statement")
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with database.session() as session:
+            assert await UpdateLedger(session).claim(11, NOW, learner_id=5)
+            learner = await session.get(User, 5)
+            assert learner is not None and learner.first_name == "Mei"
+            await session.commit()
+        assert len(statements) == (1 if database.dialect == "postgresql" else 2)
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    async with database.session() as session:
+        assert not await UpdateLedger(session).claim(11, NOW, learner_id=5)
+        assert await UpdateLedger(session).claim(12, NOW, learner_id=404)  # a first contact
+        assert await session.get(User, 404) is None
 
 
 async def test_the_inbox_keeps_a_stored_update_and_forgets_handled_ones(
