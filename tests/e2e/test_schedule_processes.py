@@ -18,9 +18,10 @@ import pytest
 from sqlalchemy import select
 
 from db.database import Database
-from db.models import ScheduledDelivery, User
+from db.models import ScheduledDelivery
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator
+from tests.support.learner_data import learner_row
 from tests.support.outbox import outbox_holds
 from tests.support.processes import BotProcess
 from tests.support.running_bot import TOKEN
@@ -128,16 +129,7 @@ async def test_two_processes_on_one_postgresql_send_each_nudge_once(
     try:
         async with database.session() as session:
             session.add_all(
-                User(
-                    id=learner.id,
-                    chat_id=learner.id,
-                    first_name=learner.first_name,
-                    language="zh",
-                    timezone="Asia/Shanghai",
-                    settings={},
-                    created_at=created,
-                    updated_at=created,
-                )
+                learner_row(learner.id, created, first_name=learner.first_name)
                 for learner in learners
             )
             await session.commit()

@@ -31,6 +31,7 @@ from db.models import (
 )
 from db.scheduling import DeliveryStatus
 from emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.support.learner_data import learner_row
 from tests.support.running_bot import RunningBot, make_settings, start_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -207,18 +208,7 @@ async def _seed_learner_with_a_week(database_url: str) -> dict[date, int]:
     plan += [(2, 50, "RNN", "隐藏状态"), (3, 25, "LSTM", None), (5, 60, "Transformer", "QKV")]
     try:
         async with database.session() as session:
-            session.add(
-                User(
-                    id=1001,
-                    chat_id=1001,
-                    first_name="Lin",
-                    language="zh",
-                    timezone="Asia/Shanghai",
-                    settings={},
-                    created_at=monday,
-                    updated_at=monday,
-                )
-            )
+            session.add(learner_row(1001, monday, first_name="Lin"))
             await session.flush()
             for offset, minutes, topic, recap in plan:
                 started = monday + timedelta(days=offset, hours=offset)

@@ -7,12 +7,13 @@ it to `users`. Tables that hold no learner's data are listed in SHARED_TABLES.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base
+from db.models import Base, User
 
 USERS = Base.metadata.tables["users"]
 # Tables that hold nobody's personal data. A new table goes here only if that is true.
@@ -20,6 +21,27 @@ USERS = Base.metadata.tables["users"]
 # outbox_replies holds replies only until Telegram accepts them, and /forget empties the
 # learner's chat of them (coach.privacy.forget).
 SHARED_TABLES = frozenset({"processed_updates", "inbox_updates", "outbox_replies"})
+
+
+def learner_row(
+    user_id: int,
+    at: datetime,
+    *,
+    first_name: str = "",
+    language: str = "zh",
+    timezone: str = "Asia/Shanghai",
+) -> User:
+    """A learner as the bot would have enrolled them at `at` (chat = user id, no settings)."""
+    return User(
+        id=user_id,
+        chat_id=user_id,
+        first_name=first_name,
+        language=language,
+        timezone=timezone,
+        settings={},
+        created_at=at,
+        updated_at=at,
+    )
 
 
 def learner_tables() -> list[Table]:

@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from db.database import Database
 from db.models import OutboxReply, User
 from db.repositories import DRAIN_OWNER_SUFFIX, ReplyOutbox, UpdateInbox, UpdateLedger
+from tests.support.learner_data import learner_row
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(seconds=60)
@@ -41,18 +42,7 @@ async def test_a_claim_brings_the_learner_along_on_postgresql(database: Database
     """The update's claim and the learner's row are one round trip on PostgreSQL (two on
     SQLite); a redelivery is still refused, and a first contact still claims."""
     async with database.session() as session:
-        session.add(
-            User(
-                id=5,
-                chat_id=5,
-                first_name="Mei",
-                language="zh",
-                timezone="Asia/Shanghai",
-                settings={},
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        session.add(learner_row(5, NOW, first_name="Mei"))
         await session.commit()
     statements: list[str] = []
 

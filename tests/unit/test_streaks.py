@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from coach.blocks.standard import streak, streak_days, streaks
 from db.database import Database
-from db.models import BlockStatus, FocusBlock, User
+from db.models import BlockStatus, FocusBlock
+from tests.support.learner_data import learner_row
 
 TODAY = date(2026, 3, 10)
 
@@ -37,18 +38,7 @@ async def test_a_streak_longer_than_the_first_look_is_counted_whole(
     try:
         async with database.session() as session:
             now = datetime(2026, 3, 1, tzinfo=UTC)
-            session.add(
-                User(
-                    id=7,
-                    chat_id=7,
-                    first_name="",
-                    language="zh",
-                    timezone="UTC",
-                    settings={},
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            session.add(learner_row(7, now, timezone="UTC"))
             await session.flush()
             for offset in range(61):
                 day = TODAY - timedelta(days=offset)
