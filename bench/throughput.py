@@ -1,6 +1,7 @@
 """Throughput of the bot against a bare echo bot, through the Bot API emulator, in one run.
 
     .venv/bin/python -m bench.throughput [--backend sqlite|postgresql|both] [--repeats 3]
+        [--before [NAME=]DIR ...] [--only-ours]
 
 500 users each send 10 updates (/status, /note text, and presses of an inline button),
 5,000 in all, each user waiting for the reply before the next (500 requests in flight).
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,12 +182,12 @@ async def bench_backend(
     users: int,
     repeats: int,
     only_ours: bool = False,
-    before: Path | None = None,
+    before: Sequence[tuple[str, Path]] = (),
 ) -> list[Result]:
     """Echo (sequential), echo (concurrent) and our bot, interleaved, `repeats` times.
 
-    With `before` (another checkout of this repository), its bot runs in each round too, as
-    "study coach (before)", for a before/after comparison in the same conditions.
+    Each `before` (a name and another checkout of this repository) runs its bot in each
+    round too, as "study coach (NAME)", for comparisons in the same conditions.
     """
     results: list[Result] = []
     for _ in range(repeats):
@@ -197,9 +198,8 @@ async def bench_backend(
                 command.append("--concurrent")
             env = _environment(TELEGRAM_BOT_TOKEN=TOKEN)
             results.append(await _run_and_print(name, command, env, backend, users))
-        ours = [("study coach", ROOT)]
-        if before is not None:
-            ours.insert(0, ("study coach (before)", before))
+        ours = [(f"study coach ({name})", checkout) for name, checkout in before]
+        ours.append(("study coach", ROOT))
         for name, checkout in ours:
             results.append(await _run_ours(name, checkout, backend, users))
     return results
@@ -257,6 +257,12 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} CPUs (nproc), Python {platform.python_version()}"
 
 
+def _checkout(value: str) -> tuple[str, Path]:
+    """`NAME=DIR` or `DIR` (named "before")."""
+    name, _, folder = value.rpartition("=")
+    return name or "before", Path(folder)
+
+
 def main() -> None:
     """Run and print a Markdown table of medians."""
     parser = argparse.ArgumentParser(prog="python -m bench.throughput")
@@ -268,8 +274,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--before",
-        type=Path,
-        help="another checkout whose bot runs too, as 'study coach (before)'",
+        type=_checkout,
+        action="append",
+        default=[],
+        metavar="[NAME=]DIR",
+        help="another checkout whose bot runs too, as 'study coach (NAME)' (default name: "
+        "before); may be given several times",
     )
     args = parser.parse_args()
     # The emulator reports bots that hang up on a long poll at shutdown; that is expected.
@@ -291,7 +301,8 @@ def main() -> None:
         "| p50 ms | p99 ms | peak RSS MiB | CPU ms/update |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    bots = ["echo", "echo (concurrent)", "study coach (before)", "study coach"]
+    bots = ["echo", "echo (concurrent)", *(f"study coach ({name})" for name, _ in args.before)]
+    bots.append("study coach")
     for backend in backends:
         echo = _median(results, "echo", backend)
         concurrent = _median(results, "echo (concurrent)", backend)

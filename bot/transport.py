@@ -35,6 +35,8 @@ POOL_TIMEOUT_MESSAGE = (
     "pool size or the pool timeout."
 )
 _FORM = "application/x-www-form-urlencoded"
+# Bytes per second an upload may be as slow as (see `_client_timeout`).
+SLOWEST_UPLOAD = 16 * 1024
 _PROXY_SCHEMES = ("http", "https", "all")
 # How httpx escapes a multipart file name (HTML5 form encoding): quotes and control
 # characters are percent-escaped, anything else (a learner's 学习计划.md) is sent as UTF-8.
@@ -157,7 +159,8 @@ class AiohttpRequest(BaseRequest):
             pool_timeout = self._pool_timeout
         if isinstance(write_timeout, DefaultValue):
             write_timeout = self._media_write_timeout if files else self._write_timeout
-        timeout = _client_timeout(connect_timeout, read_timeout, write_timeout, bool(files))
+        upload = _upload_bytes(files) if files else 0
+        timeout = _client_timeout(connect_timeout, read_timeout, write_timeout, upload)
 
         # Waiting for a free connection is its own timeout, with its own message (nothing
         # was sent). aiohttp's connector would lump that wait into its connect timeout, so
@@ -189,6 +192,9 @@ class AiohttpRequest(BaseRequest):
             # Some of aiohttp's messages quote the URL, and so the token; httpx's do not.
             # Error texts are logged and stored (a failed scheduled message's reason).
             raise NetworkError(redact(f"aiohttp.{type(err).__name__}: {err}")) from err
+        except Exception as err:
+            # PTB would wrap it as "Unknown error in HTTP implementation: …" unredacted.
+            raise NetworkError(redact(f"{type(err).__name__}: {err}")) from err
         finally:
             slots.release()
 
@@ -230,9 +236,14 @@ def _body(
     return form
 
 
+def _upload_bytes(files: dict[str, Any]) -> int:
+    """How many bytes the files carry (PTB reads them into memory; a stream counts 0)."""
+    return sum(len(content) for _, content, _ in files.values() if isinstance(content, bytes))
+
+
 @functools.lru_cache(maxsize=64)
 def _client_timeout(
-    connect: float | None, read: float | None, write: float | None, upload: bool
+    connect: float | None, read: float | None, write: float | None, upload_bytes: int
 ) -> aiohttp.ClientTimeout:
     """The aiohttp timeouts for HTTPXRequest's (few distinct ones: cached).
 
@@ -241,13 +252,13 @@ def _client_timeout(
     `sock_read` each wait for the answer, from when the request has been written (so a
     long poll may wait `read`). aiohttp cannot bound a single write: a small request fits
     in the socket's buffer at once, and an upload (whose write could stall) is bounded as
-    a whole instead, by connect + write + read, which ends a stalled upload as httpx's
-    write timeout would, but also an upload slower than that in total (the bot's charts
-    and exports are small).
+    a whole instead: connect + write + read, plus a second for every `SLOWEST_UPLOAD`
+    bytes it carries. A stalled upload ends as httpx's write timeout would end it; a slow
+    one that keeps moving (a phone's link, a proxy) still goes through.
     """
     total = None
-    if upload and None not in (connect, write, read):
-        total = (connect or 0) + (write or 0) + (read or 0)
+    if upload_bytes and None not in (connect, write, read):
+        total = (connect or 0) + (write or 0) + (read or 0) + upload_bytes / SLOWEST_UPLOAD
     return aiohttp.ClientTimeout(total=total, connect=connect, sock_connect=connect, sock_read=read)
 
 

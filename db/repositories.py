@@ -432,6 +432,10 @@ class UpdateLedger:
 
         With `learner_id`, the learner's row (if any) is loaded into the session as well, on
         PostgreSQL in the same statement: the handler's lookup then finds it without a query.
+        The row is read as of the statement's start. Only a claim that had to wait for
+        another transaction's claim of the same update (a redelivery racing the first
+        delivery, which then rolled back) can miss a change committed during that wait;
+        writes still go through the ORM, which updates only the columns it changed.
         """
         dialect = _dialect(self.session)
         values = {"claimed_id": update_id, "claimed_at": now}

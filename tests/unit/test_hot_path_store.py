@@ -65,6 +65,29 @@ async def test_a_claim_brings_the_learner_along_on_postgresql(database: Database
         assert await session.get(User, 404) is None
 
 
+async def test_a_claim_after_a_rollback_sees_the_learner_as_committed_since(
+    database: Database,
+) -> None:
+    """A refusal or a pause rolls the update back and claims it again: the learner the
+    handler then reads is the committed one, not the row the first claim brought."""
+    async with database.session() as session:
+        session.add(learner_row(6, NOW, first_name="Old"))
+        await session.commit()
+    async with database.session() as session:
+        assert await UpdateLedger(session).claim(21, NOW, learner_id=6)
+        first = await session.get(User, 6)
+        assert first is not None and first.first_name == "Old"
+        await session.rollback()
+        async with database.session() as other:
+            renamed = await other.get(User, 6)
+            assert renamed is not None
+            renamed.first_name = "New"
+            await other.commit()
+        assert await UpdateLedger(session).claim(21, NOW, learner_id=6)
+        again = await session.get(User, 6)
+        assert again is not None and again.first_name == "New"
+
+
 async def test_the_inbox_keeps_a_stored_update_and_forgets_handled_ones(
     database: Database,
 ) -> None:
