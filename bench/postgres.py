@@ -1,8 +1,9 @@
-"""Throwaway PostgreSQL databases for the benchmarks (COACH_TEST_POSTGRES_URL names a role
-that may create databases)."""
+"""Throwaway PostgreSQL databases for the benchmarks and the tests (COACH_TEST_POSTGRES_URL
+names a role that may create databases)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from sqlalchemy.engine import make_url
@@ -26,13 +27,20 @@ async def admin(admin_url: str, statement: str) -> None:
         await connection.close()
 
 
-async def create_database(admin_url: str) -> tuple[str, str]:
-    """A new empty database: its URL and its name."""
-    name = f"coach_bench_{uuid.uuid4().hex[:10]}"
+async def create_database(admin_url: str, prefix: str = "coach_bench") -> tuple[str, str]:
+    """A new empty database with a unique name: its URL and its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     await admin(admin_url, f'CREATE DATABASE "{name}"')
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
 
 
 async def drop_database(admin_url: str, name: str) -> None:
     """Remove a database made by `create_database`, whoever is still connected."""
-    await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    import asyncpg
+
+    try:
+        await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except asyncpg.InsufficientPrivilegeError:
+        # FORCE may have to stop an autovacuum worker, which needs pg_signal_backend.
+        await asyncio.sleep(1)
+        await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}"')

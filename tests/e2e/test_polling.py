@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
 
-from db.database import Database
 from db.models import DailyNote, InboxUpdate
 from emulator import BotApiEmulator
+from tests.support.databases import count_rows
 from tests.support.llm_stub import StubLlm
 from tests.support.running_bot import make_settings, start_bot
 
@@ -22,15 +21,6 @@ def _slow_llm(llm: StubLlm) -> dict[str, object]:
         "LLM_API_KEY": "sk-test",
         "LLM_TIMEOUT_SECONDS": 30,
     }
-
-
-async def _count(database_url: str, model: type) -> int:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    finally:
-        await database.dispose()
 
 
 async def test_a_slow_reply_for_one_learner_does_not_hold_back_another(
@@ -51,7 +41,7 @@ async def test_a_slow_reply_for_one_learner_does_not_hold_back_another(
         assert answer.text == "Attention is a weighted average of values."
     finally:
         await running.shutdown()
-    assert await _count(database_url, InboxUpdate) == 0, "handled updates leave the inbox"
+    assert await count_rows(database_url, InboxUpdate) == 0, "handled updates leave the inbox"
 
 
 async def test_an_update_in_flight_at_a_crash_is_handled_after_the_restart(
@@ -68,10 +58,10 @@ async def test_an_update_in_flight_at_a_crash_is_handled_after_the_restart(
         # Telegram was told both updates arrived: only the inbox still has the first.
         assert emulator.pending_updates() == []
         for _ in range(50):  # Ana's update leaves the inbox just after her reply is sent
-            if await _count(database_url, InboxUpdate) == 1:
+            if await count_rows(database_url, InboxUpdate) == 1:
                 break
             await asyncio.sleep(0.1)
-        assert await _count(database_url, InboxUpdate) == 1
+        assert await count_rows(database_url, InboxUpdate) == 1
     finally:
         # Like a SIGKILL for the update in flight: no shutdown code of the handler runs.
         first.task.cancel()
@@ -85,5 +75,5 @@ async def test_an_update_in_flight_at_a_crash_is_handled_after_the_restart(
         await lin.no_message(within=1)
     finally:
         await second.shutdown()
-    assert await _count(database_url, DailyNote) == 1
-    assert await _count(database_url, InboxUpdate) == 0
+    assert await count_rows(database_url, DailyNote) == 1
+    assert await count_rows(database_url, InboxUpdate) == 0

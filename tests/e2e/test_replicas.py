@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.database import Database
 from db.models import BlockStatus, DailyNote, FocusBlock, RewardGrant
 from emulator import BotApiEmulator, EmulatedUser
 from tests.support.balancer import RoundRobin
+from tests.support.databases import count_rows
 from tests.support.network import free_port
 from tests.support.processes import BotProcess, bot_environment
 from tests.support.running_bot import TOKEN
@@ -69,15 +70,6 @@ async def replicas(
         for process in processes:
             await process.stop()
         await balancer.stop()
-
-
-async def _count(database_url: str, model: type[object]) -> int:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    finally:
-        await database.dispose()
 
 
 def _texts(user: EmulatedUser, fragment: str) -> list[str]:
@@ -145,5 +137,5 @@ async def test_two_replicas_share_the_work_and_nothing_happens_twice_or_gets_los
         await database.dispose()
     assert len(blocks) == 2 * LEARNERS
     assert all(b.status is BlockStatus.COMPLETED and b.notified_at is not None for b in blocks)
-    assert await _count(database_url, RewardGrant) == LEARNERS
-    assert await _count(database_url, DailyNote) == LEARNERS
+    assert await count_rows(database_url, RewardGrant) == LEARNERS
+    assert await count_rows(database_url, DailyNote) == LEARNERS

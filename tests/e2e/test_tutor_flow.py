@@ -259,6 +259,16 @@ async def test_a_slow_llm_holds_no_database_lock_while_others_write(
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "study-plan-stage1.md"
 
 
+async def _learner_with_the_seed_plan(emulator: BotApiEmulator) -> EmulatedUser:
+    """Lin, who has imported the learner's own plan (skipped where the seed is absent)."""
+    if not SEED.is_file():
+        pytest.skip(f"the seed plan {SEED} is not present")
+    lin = emulator.user(1001, first_name="Lin")
+    lin.send_document(SEED.read_bytes(), "study-plan-stage1.md", "text/markdown")
+    assert "已导入你的计划" in ((await lin.next_message()).text or "")
+    return lin
+
+
 class TestOfflineCoach:
     @pytest.fixture
     def bot_overrides(self) -> dict[str, Any]:
@@ -268,11 +278,7 @@ class TestOfflineCoach:
     async def test_not_wanting_to_study_gets_the_plan_s_rule_and_a_short_block(
         self, bot: RunningBot, emulator: BotApiEmulator
     ) -> None:
-        if not SEED.is_file():
-            pytest.skip(f"the seed plan {SEED} is not present")
-        lin = emulator.user(1001, first_name="Lin")
-        lin.send_document(SEED.read_bytes(), "study-plan-stage1.md", "text/markdown")
-        assert "已导入你的计划" in ((await lin.next_message()).text or "")
+        lin = await _learner_with_the_seed_plan(emulator)
 
         offer = await _message(lin, "我今天不想学")
         text = offer.text or ""
@@ -297,11 +303,7 @@ class TestOfflineCoach:
     async def test_a_concept_question_finds_the_plan_week_the_explanation_and_a_card(
         self, bot: RunningBot, emulator: BotApiEmulator
     ) -> None:
-        if not SEED.is_file():
-            pytest.skip(f"the seed plan {SEED} is not present")
-        lin = emulator.user(1001, first_name="Lin")
-        lin.send_document(SEED.read_bytes(), "study-plan-stage1.md", "text/markdown")
-        await lin.next_message()
+        lin = await _learner_with_the_seed_plan(emulator)
 
         answer = await _message(lin, "how does InfoNCE work?")
         text = answer.text or ""

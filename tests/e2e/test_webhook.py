@@ -7,12 +7,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.webhook import SECRET_HEADER
 from db.database import Database
 from db.models import DailyNote, FocusBlock, RewardGrant, User
 from emulator import BotApiEmulator
+from tests.support.databases import count_rows
 from tests.support.network import free_port
 from tests.support.running_bot import RunningBot, make_settings, start_bot
 from tests.support.waiting import eventually
@@ -41,15 +42,6 @@ def quick_redelivery(emulator: BotApiEmulator) -> None:
     emulator.webhook_policy.max_retry_delay = 0.5
 
 
-async def _count(database_url: str, model: Any) -> int:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    finally:
-        await database.dispose()
-
-
 async def test_focus_block_loop_through_the_webhook(
     bot: RunningBot, emulator: BotApiEmulator, database_url: str, webhook_port: int
 ) -> None:
@@ -72,8 +64,8 @@ async def test_focus_block_loop_through_the_webhook(
     # The reply goes out before the 200: Telegram hears back only after the handler is done.
     await eventually(lambda: emulator.pending_updates() == [])
     assert all(attempt.ok for attempt in emulator.webhook_attempts)
-    assert await _count(database_url, RewardGrant) == 1
-    assert await _count(database_url, DailyNote) == 1
+    assert await count_rows(database_url, RewardGrant) == 1
+    assert await count_rows(database_url, DailyNote) == 1
 
 
 async def test_requests_without_the_secret_get_403_and_change_nothing(
@@ -137,4 +129,4 @@ async def test_updates_sent_while_the_bot_is_down_arrive_once_it_is_back(
         await eventually(lambda: emulator.pending_updates() == [])
     finally:
         await second.shutdown()
-    assert await _count(database_url, DailyNote) == 1
+    assert await count_rows(database_url, DailyNote) == 1

@@ -12,13 +12,12 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.sending import TRANSIENT_RETRIES
-from db.database import Database
 from db.models import DailyNote, FocusBlock
 from emulator import BotApiEmulator
 from tests.support.balancer import RoundRobin
+from tests.support.databases import count_rows
 from tests.support.network import free_port
 from tests.support.outbox import outbox_holds
 from tests.support.processes import BotProcess, bot_environment
@@ -30,15 +29,6 @@ LEASE_SECONDS = 2
 # the retries alone would not survive.
 ATTEMPTS_PER_SEND = TRANSIENT_RETRIES + 1
 SECRET = "outbox-test-secret"
-
-
-async def _count(database_url: str, model: type[object]) -> int:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture
@@ -88,7 +78,7 @@ async def test_a_reply_in_flight_when_the_bot_dies_arrives_after_the_restart(
     saved = await lin.next_message(timeout=30)
     assert "已写进" in (saved.text or "") and "今日记录" in (saved.text or ""), second.log()
     await lin.no_message(within=2)
-    assert await _count(database_url, DailyNote) == 1  # the note is recorded once
+    assert await count_rows(database_url, DailyNote) == 1  # the note is recorded once
     await outbox_holds(database_url, 0)
 
 
@@ -107,7 +97,7 @@ async def test_an_outage_longer_than_the_retries_delays_the_reply_and_loses_noth
     lin.send_text("/block 25 CLIP")
     started = await lin.next_message(timeout=40)
     assert "CLIP" in (started.text or ""), bot.log()
-    assert await _count(database_url, FocusBlock) == 1
+    assert await count_rows(database_url, FocusBlock) == 1
     calls = emulator.calls_to("sendMessage")
     assert len([c for c in calls if "CLIP" in str(c.get("text"))]) > ATTEMPTS_PER_SEND
     await outbox_holds(database_url, 0)
@@ -157,7 +147,7 @@ async def test_with_two_replicas_an_outage_and_a_killed_replica_lose_no_reply(
             reply = await learner.next_message(timeout=60)
             assert "Added to the log" in (reply.text or ""), replicas[1].log()
             await learner.no_message(within=1)
-        assert await _count(database_url, DailyNote) == len(learners)
+        assert await count_rows(database_url, DailyNote) == len(learners)
         await outbox_holds(database_url, 0)
     finally:
         await balancer.stop()
